@@ -1,0 +1,48 @@
+"""The ``gevinst`` command.
+
+A thin wrapper over Django's management commands: ``gevinst region 3222`` runs
+the ``region`` command with the project's settings. ``gevinst`` alone lists the
+commands that belong to gevinst.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The commands users type. Everything else Django offers stays reachable
+# (``gevinst migrate``) but is not advertised.
+GEVINST_COMMANDS = {
+    "setup": "Oppretter databasen og laster de medfølgende dataene",
+    "run": "Starter gevinst lokalt (oppsett + webserver)",
+    "serve": "Starter webserveren (--production for servermodus)",
+    "region": "Viser en kommune eller et fylke med kodehistorikk",
+    "series": "Skriver ut en tidsserie omregnet til én kommunestruktur",
+    "fetch": "Henter data fra SSB (PxWebApi v2)",
+    "import": "Leser inn en CSV- eller Excel-fil fra SSB Statistikkbanken",
+    "refresh": "Oppdaterer data fra SSB (planlagt jobb)",
+}
+
+
+def _usage() -> str:
+    lines = ["Bruk: gevinst KOMMANDO [valg]", "", "Kommandoer:"]
+    width = max(len(c) for c in GEVINST_COMMANDS)
+    for name, text in GEVINST_COMMANDS.items():
+        lines.append(f"  {name.ljust(width)}  {text}")
+    lines += ["", "Skriv «gevinst KOMMANDO --help» for valgene til en kommando."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gevinst.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gevinst", *argv])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,8 @@
+"""WSGI entry point (gunicorn ``gevinst.web.wsgi:application``)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gevinst.web.settings")
+application = get_wsgi_application()
