@@ -1,0 +1,38 @@
+# gevinst: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+run: $(STAMP)
+	$(BIN)/gevinst run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) node_modules/.installed
+	@echo "== Testsuite mot SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Samme testsuite mot PostgreSQL ($$DATABASE_URL)"; \
+		$(BIN)/pytest -q; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

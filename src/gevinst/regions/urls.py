@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.region_list, name="list"),
+    path("region/<str:code>/", views.region_detail, name="detail"),
+]
