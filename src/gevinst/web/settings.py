@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +28,14 @@ PRODUCTION = os.environ.get("GEVINST_PRODUCTION", "") == "1"
 DEBUG = os.environ.get("GEVINST_DEBUG", "0" if PRODUCTION else "1") == "1"
 
 if PRODUCTION:
-    SECRET_KEY = os.environ["GEVINST_SECRET_KEY"]
+    SECRET_KEY = os.environ.get("GEVINST_SECRET_KEY", "")
+    if not SECRET_KEY:
+        # Translations are not available while settings load, hence plain bokmål.
+        raise ImproperlyConfigured(
+            "GEVINST_SECRET_KEY må være satt i servermodus (GEVINST_PRODUCTION=1): "
+            "en lang, tilfeldig og hemmelig verdi, for eksempel fra "
+            "«python -c 'import secrets; print(secrets.token_urlsafe(50))'»."
+        )
 else:
     SECRET_KEY = os.environ.get(
         "GEVINST_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production"
@@ -55,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gevinst.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
+
+# Scheduled work (SSB refresh, reminders) runs through procrastinate, a task
+# queue inside PostgreSQL; its migrations are PostgreSQL-only, so the embedded
+# SQLite mode leaves it out (see docs/server.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("procrastinate.contrib.django")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
