@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                 os.execve(sys.executable, argv, env)
             self._deploy_check()
 
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self._prepare_database()
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
