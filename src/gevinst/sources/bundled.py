@@ -164,3 +164,105 @@ def registry() -> RegionRegistry:
     return build_registry(
         lists, region_transitions(), counties(), split_shares(), population_as_published(), LAST_STRUCTURE_YEAR
     )
+
+
+# -------------------------------------------------------- region attributes
+KOSTRA_ATTRIBUTES_SOURCE = "SSB (KOSTRA-gruppering, sentralitetsindeks, 07459) og KDD (ROBEK)"
+
+
+@lru_cache(maxsize=1)
+def region_attributes() -> pl.DataFrame:
+    """KOSTRA group, centrality, ROBEK status and population per municipality, 2022–2024 (2024 codes)."""
+    df = pl.read_csv(
+        bundled_path("kostra_groups", "municipality_kostra_group_centrality_robek_population_2022_2024.csv"),
+        schema_overrides={"kommunenummer": pl.Utf8, "fylkesnummer": pl.Utf8},
+    )
+    return df.select(
+        pl.col("kommunenummer").alias("region"),
+        pl.col("aar").cast(pl.Int32).alias("year"),
+        pl.col("fylkesnummer").alias("county_code"),
+        pl.col("sentralitet").cast(pl.Int32).alias("centrality"),
+        pl.col("kostragruppe_kode").alias("kostra_group"),
+        pl.col("kostragruppe").alias("kostra_group_name"),
+        (pl.col("robek") == "robek").alias("robek"),
+        pl.col("folkemengde").cast(pl.Float64).alias("population"),
+    )
+
+
+@lru_cache(maxsize=1)
+def kostra_group_descriptions() -> pl.DataFrame:
+    """The 17 KOSTRA groups (2024): code, size band, bound costs, free disposable income, count."""
+    df = pl.read_csv(bundled_path("kostra_groups", "kostra_groups_description_2024.csv"))
+    return df.select(
+        pl.col("kostragruppe").str.extract(r"(\d+)$").str.zfill(2).map_elements(lambda n: f"EKG{n}", return_dtype=pl.Utf8).alias("code"),
+        pl.col("kostragruppe").alias("name"),
+        pl.col("folkemengde").alias("population_band"),
+        pl.col("bundekostnader").alias("bound_costs"),
+        pl.col("frie_disponible_inntekter").alias("free_income"),
+        pl.col("antall_kommuner").alias("count"),
+    )
+
+
+def kostra_group_members(group: str, year: int) -> list[str]:
+    """Municipalities in KOSTRA group ``group`` (``EKG08``) in ``year`` (2022–2024 bundled)."""
+    attrs = region_attributes()
+    years = attrs["year"].unique().sort().to_list()
+    y = min(max(year, years[0]), years[-1])
+    return attrs.filter((pl.col("year") == y) & (pl.col("kostra_group") == group))["region"].sort().to_list()
+
+
+NEED_SECTORS = ["grunnskole", "pleie", "barnehage", "barnevern", "sosial", "kommunehelse", "administrasjon"]
+
+#: Sector names as shown to users.
+NEED_SECTOR_LABELS = {
+    "samlet": "Samlet",
+    "grunnskole": "Grunnskole",
+    "pleie": "Pleie og omsorg",
+    "barnehage": "Barnehage",
+    "barnevern": "Barnevern",
+    "sosial": "Sosialhjelp",
+    "kommunehelse": "Kommunehelse",
+    "administrasjon": "Administrasjon",
+}
+
+
+@lru_cache(maxsize=1)
+def need_indices() -> pl.DataFrame:
+    """Expenditure-need indices (*utgiftsbehov*, KDD Grønt hefte): ``region, vintage, sector, index, approximate``.
+
+    ``vintage`` is the Grønt hefte year. Sector values come from table E-k ×
+    sector weights; for 2025 they are approximate (their total does not match
+    table A-k). ``sector == "samlet"`` from table A-k is official for both years.
+    """
+    rows = []
+    for vintage in (2025, 2026):
+        derived = json.loads(
+            _read_text(bundled_path("utgiftsbehov", f"gronthefte_{vintage}_sector_indices_derived.json"), "utf-8")
+        )
+        for code, d in derived["kommuner"].items():
+            for sector in NEED_SECTORS:
+                if d.get(sector) is not None:
+                    rows.append((code, vintage, sector, float(d[sector]), vintage == 2025))
+        official = json.loads(
+            _read_text(bundled_path("utgiftsbehov", f"gronthefte_{vintage}_table_Ak_cost_index.json"), "utf-8")
+        )
+        for code, value in official["kommuner"].items():
+            if isinstance(value, (int, float)):
+                rows.append((code, vintage, "samlet", float(value), False))
+    return pl.DataFrame(
+        rows,
+        schema={"region": pl.Utf8, "vintage": pl.Int32, "sector": pl.Utf8, "index": pl.Float64, "approximate": pl.Boolean},
+        orient="row",
+    )
+
+
+@lru_cache(maxsize=1)
+def robek_register() -> dict:
+    """The ROBEK register (KDD) as bundled: ``published``, ``grounds`` and ``municipalities``."""
+    data = json.loads(_read_text(bundled_path("kostra", "robek_register_2026-04-20.json"), "utf-8"))
+    return {
+        "published": data["publisert"],
+        "source_url": data["kildeUrl"],
+        "grounds": data["hjemler"],
+        "municipalities": {m["kommunenummer"]: m for m in data["kommuner"]},
+    }

@@ -1,0 +1,169 @@
+"""Write observations into the store, all or nothing.
+
+Every source (bundled files, SSB responses, imported files) ends here with a
+long frame in the store's columns and a description of the delivery (vintage).
+Validation happens before anything is written; the write is one transaction,
+so bad input never leaves half a delivery behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+from django.db import transaction
+
+from gevinst.errors import DataFormatError, UnknownRegionError
+from gevinst.sources.bundled import registry
+
+from .models import Observation, Variable, Vintage
+
+log = logging.getLogger("gevinst.store")
+
+REQUIRED_COLUMNS = ("variable", "region", "year", "value")
+STATUS_SYMBOLS = {"", "..", ".", ":", "-"}
+#: SSB's codes for aggregates: the country, without Oslo, KOSTRA groups, counties' municipalities.
+AGGREGATE_CODE = re.compile(r"^(EAK|EAKUO|EAFK|EAFKUO|EKG\d{2}|EKA\d{2}|EAFK\d{2})$")
+BATCH = 5000
+
+
+@dataclass
+class Delivery:
+    """What is known about a delivery before it is stored (becomes a :class:`Vintage`)."""
+
+    source: str
+    key: str
+    label: str
+    table_id: str = ""
+    publisher: str = "Statistisk sentralbyrå"
+    published: datetime | None = None
+    url: str = ""
+    sha256: str = ""
+    structure_year: int | None = None
+    query: dict = field(default_factory=dict)
+
+
+@dataclass
+class VariableInfo:
+    label: str
+    unit: str = ""
+    kind: str = "count"
+    numerator: str = ""
+    denominator: str = ""
+    weight_variable: str = ""
+    scale: float = 1.0
+    source: str = ""
+
+
+def frame_sha256(frame: pl.DataFrame) -> str:
+    """A checksum of a frame's content (for deliveries that have no bytes of their own)."""
+    h = hashlib.sha256()
+    for col in frame.columns:
+        h.update(col.encode())
+        h.update(frame[col].cast(pl.Utf8).fill_null("<null>").str.join("\x1f").item().encode())
+    return h.hexdigest()
+
+
+def validate_frame(frame: pl.DataFrame, *, known_regions=None) -> pl.DataFrame:
+    """Check columns, years, status symbols and region codes; return the normalised frame."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFormatError(
+            f"Dataene mangler kolonnen/kolonnene {', '.join(missing)}.",
+            f"frame lacks columns {missing}",
+        )
+    df = frame.with_columns(
+        pl.col("variable").cast(pl.Utf8),
+        pl.col("region").cast(pl.Utf8).str.strip_chars(),
+        pl.col("year").cast(pl.Int32, strict=False).alias("year"),
+        pl.col("value").cast(pl.Float64, strict=False),
+        (pl.col("period").cast(pl.Utf8).fill_null("") if "period" in frame.columns else pl.lit("")).alias("period"),
+        (pl.col("status").cast(pl.Utf8).fill_null("") if "status" in frame.columns else pl.lit("")).alias("status"),
+        (pl.col("estimated").cast(pl.Boolean).fill_null(False) if "estimated" in frame.columns else pl.lit(False)).alias("estimated"),
+    )
+    bad_year = df.filter(pl.col("year").is_null() | (pl.col("year") < 1800) | (pl.col("year") > 2200))
+    if bad_year.height:
+        raise DataFormatError(
+            f"Ugyldig årstall i {bad_year.height} rader (første region: {bad_year['region'][0]}).",
+            "invalid year values",
+        )
+    bad_status = sorted(set(df["status"].unique().to_list()) - STATUS_SYMBOLS)
+    if bad_status:
+        raise DataFormatError(
+            f"Ukjent statussymbol {bad_status[0]!r}. Gyldige er «..», «.», «:» og «-».",
+            f"unknown status symbols {bad_status}",
+        )
+    dup = df.group_by(["variable", "region", "year", "period"]).len().filter(pl.col("len") > 1)
+    if dup.height:
+        r = dup.row(0, named=True)
+        raise DataFormatError(
+            f"Samme tall forekommer flere ganger: {r['variable']}, region {r['region']}, år {r['year']}.",
+            f"duplicate observations, e.g. {r}",
+        )
+    reg = known_regions or registry()
+    codes = df["region"].unique().to_list()
+    unknown = sorted(c for c in codes if not AGGREGATE_CODE.match(c) and not reg.knows(c))
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        raise UnknownRegionError(
+            f"Ukjente regionkoder: {shown}. Ingenting er lagret.",
+            f"unknown region codes {unknown[:20]}",
+        )
+    return df
+
+
+def store_observations(frame: pl.DataFrame, delivery: Delivery, variables: dict[str, VariableInfo]) -> tuple[Vintage, bool]:
+    """Validate and store a delivery. Returns ``(vintage, created)``.
+
+    A delivery with the same key and checksum as one already stored is not
+    stored again (``created`` is False). A variable that exists with another
+    unit is an error: the numbers would not be comparable.
+    """
+    df = validate_frame(frame)
+    codes = df["variable"].unique().to_list()
+    not_described = [c for c in codes if c not in variables and not Variable.objects.filter(code=c).exists()]
+    if not_described:
+        raise DataFormatError(
+            f"Variabelen {not_described[0]} er ikke beskrevet (navn og enhet mangler).",
+            f"undescribed variables {not_described}",
+        )
+    for code, info in variables.items():
+        existing = Variable.objects.filter(code=code).first()
+        if existing and info.unit and existing.unit and existing.unit != info.unit:
+            raise DataFormatError(
+                f"Feil enhet for {code}: lagret som «{existing.unit}», men de nye dataene har «{info.unit}».",
+                f"unit mismatch for {code}: {existing.unit!r} vs {info.unit!r}",
+            )
+    sha = delivery.sha256 or frame_sha256(df)
+    with transaction.atomic():
+        existing_vintage = Vintage.objects.filter(key=delivery.key, sha256=sha).first()
+        if existing_vintage is not None:
+            return existing_vintage, False
+        for code, info in variables.items():
+            obj, created = Variable.objects.get_or_create(code=code, defaults=vars(info))
+            if not created and not obj.unit and info.unit:
+                obj.unit = info.unit
+                obj.save(update_fields=["unit"])
+        vintage = Vintage.objects.create(
+            source=delivery.source, key=delivery.key, label=delivery.label, table_id=delivery.table_id,
+            publisher=delivery.publisher, published=delivery.published, url=delivery.url, sha256=sha,
+            structure_year=delivery.structure_year, query=delivery.query,
+        )
+        rows = df.select("variable", "region", "year", "period", "value", "status", "estimated").iter_rows()
+        batch = []
+        for var, region, year, period, value, status, estimated in rows:
+            batch.append(Observation(
+                variable_id=var, region=region, year=year, period=period, value=value,
+                status=status, estimated=estimated, vintage=vintage,
+            ))
+            if len(batch) >= BATCH:
+                Observation.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            Observation.objects.bulk_create(batch)
+    log.info("stored %s observations from %s (vintage %s)", df.height, delivery.key, vintage.pk)
+    return vintage, True

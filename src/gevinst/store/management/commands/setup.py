@@ -1,0 +1,17 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from gevinst.store.bundled_load import load_all
+
+
+class Command(BaseCommand):
+    help = _("Oppretter eller oppdaterer databasen og laster de medfølgende dataene (trygt å kjøre flere ganger).")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        for key, created in load_all():
+            if created:
+                self.stdout.write(_("Lastet inn %(file)s") % {"file": key})
+            else:
+                self.stdout.write(_("Allerede lastet: %(file)s") % {"file": key})
