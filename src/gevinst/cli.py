@@ -16,6 +16,7 @@ GEVINST_COMMANDS = {
     "setup": "Oppretter databasen og laster de medfølgende dataene",
     "run": "Starter gevinst lokalt (oppsett + webserver)",
     "serve": "Starter webserveren (--production for servermodus)",
+    "worker": "Kjører planlagte jobber (servermodus, PostgreSQL)",
     "region": "Viser en kommune eller et fylke med kodehistorikk",
     "series": "Skriver ut en tidsserie omregnet til én kommunestruktur",
     "fetch": "Henter data fra SSB (PxWebApi v2)",
@@ -39,9 +40,16 @@ def main(argv: list[str] | None = None) -> None:
         print(_usage())
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gevinst.web.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["gevinst", *argv])
+    try:
+        execute_from_command_line(["gevinst", *argv])
+    except ImproperlyConfigured as exc:
+        # Missing or wrong environment (e.g. GEVINST_SECRET_KEY in production):
+        # the settings' message says what to set; a traceback adds nothing.
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
