@@ -148,7 +148,7 @@ class RegionRegistry:
         """All versions of ``code`` (a code can be reused for another territory)."""
         if code not in self._by_code:
             raise UnknownRegionError(
-                f"Ukjent region­kode «{code}». Bruk et kommunenummer (fire sifre, f.eks. 3222) "
+                f"Ukjent regionkode «{code}». Bruk et kommunenummer (fire sifre, f.eks. 3222) "
                 f"eller et fylkesnummer (to sifre, f.eks. 32).",
                 f"unknown region code {code!r}",
             )
