@@ -147,6 +147,8 @@ STORAGES = {
 
 # Where SSB responses are cached on disk.
 CACHE_DIR = DATA_DIR / "cache"
+# SSB PxWebApi v2 (tests point it at a local server with saved real responses).
+SSB_BASE_URL = os.environ.get("GEVINST_SSB_BASE_URL", "https://data.ssb.no/api/pxwebapi/v2")
 
 LOGGING = {
     "version": 1,

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 #: The function the SSB refresh job calls; the setting ``GEVINST_REFRESH_FUNCTION``
 #: (a dotted path) replaces it, which the tests use to observe a real run.
-DEFAULT_REFRESH_FUNCTION = "gevinst.store.refresh.refresh_from_ssb"
+DEFAULT_REFRESH_FUNCTION = "gevinst.store.ssb.refresh_from_ssb"
 
 #: SSB publishes the preliminary KOSTRA figures on 15 March and the final ones
 #: on 15 June; the refresh runs at 05:00 UTC the day after each.
