@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
-
-try:
-    import gevinst  # noqa: F401
-except ImportError:  # pragma: no cover - without an editable install
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from gevinst.errors import DataFormatError
 from gevinst.sources.files import STORE_COLUMNS, decode_text, read_long_csv, read_statbank_file

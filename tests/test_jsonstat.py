@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-import sys
 from pathlib import Path
 
 import orjson
@@ -12,11 +11,6 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-try:
-    import gevinst  # noqa: F401
-except ImportError:  # pragma: no cover - without an editable install
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from gevinst.errors import DataFormatError
 from gevinst.sources.jsonstat import (

@@ -3,86 +3,24 @@
 from __future__ import annotations
 
 import io
-import json
 import socket
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-try:
-    import gevinst  # noqa: F401
-except ImportError:  # pragma: no cover - without an editable install
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
 from gevinst.errors import DataFormatError, NetworkError, UserError
 from gevinst.sources.pxweb import PxWebClient, RateLimiter, progress_reporter
 
-DATA = Path(__file__).parent / "data" / "jsonstat"
-REAL = (DATA / "ssb_12134_v2_frie_inntekter_0301_4601_5001_2024.json").read_bytes()
-META = (DATA / "ssb_12134_metadata_derived.json").read_bytes()
-REGION = "KOKkommuneregion0000"
+from conftest import SSB_12134, SSB_REGION_DIM as REGION
 
-
-def _subset(regions: list[str]) -> bytes:
-    """The real response restricted to some regions (to answer chunked queries)."""
-    doc = json.loads(REAL)
-    codes = list(doc["dimension"][REGION]["category"]["index"])
-    keep = [c for c in codes if c in regions]
-    doc["value"] = [doc["value"][codes.index(c)] for c in keep]
-    cat = doc["dimension"][REGION]["category"]
-    cat["index"] = {c: i for i, c in enumerate(keep)}
-    cat["label"] = {c: cat["label"][c] for c in keep}
-    doc["size"][0] = len(keep)
-    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        srv = self.server
-        srv.seen.append(self.path)  # type: ignore[attr-defined]
-        if srv.fail_with:  # type: ignore[attr-defined]
-            self._send(srv.fail_with, b'{"error": "intern feil"}')  # type: ignore[attr-defined]
-            return
-        parts = urlsplit(self.path)
-        if parts.path == "/api/pxwebapi/v2/tables/12134/metadata":
-            self._send(200, META)
-        elif parts.path == "/api/pxwebapi/v2/tables/12134/data":
-            qs = parse_qs(parts.query)
-            regions = qs.get(f"valueCodes[{REGION}]", [""])[0].split(",")
-            if sorted(regions) == ["0301", "4601", "5001"]:
-                self._send(200, REAL)  # the real bytes, verbatim
-            else:
-                self._send(200, _subset(regions))
-        else:
-            self._send(404, b'{"error": "not found"}')
-
-    def _send(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):  # silence
-        pass
+REAL = SSB_12134.read_bytes()
 
 
 @pytest.fixture
-def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.seen = []  # type: ignore[attr-defined]
-    srv.fail_with = None  # type: ignore[attr-defined]
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    srv.base_url = f"http://127.0.0.1:{srv.server_address[1]}/api/pxwebapi/v2"  # type: ignore[attr-defined]
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+def server(ssb_server):
+    """The shared local PxWebApi v2 server (tests/conftest.py)."""
+    return ssb_server
 
 
 def _client(server, tmp_path, **kw) -> PxWebClient:

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -9,6 +12,7 @@ class Command(BaseCommand):
     help = _("Oppretter eller oppdaterer databasen og laster de medfølgende dataene (trygt å kjøre flere ganger).")
 
     def handle(self, *args, **options):
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         for key, created in load_all():
             if created:
