@@ -242,3 +242,23 @@ def test_pages_send_csp_and_no_inline_code(client, bundled_db):
     assert "script-src 'self'" in r["Content-Security-Policy"]
     html = r.content.decode()
     assert "<script" not in html and "style=" not in html and "<style" not in html
+
+
+def test_error_pages_render_in_bokmal(rf):
+    from django.views.defaults import server_error
+
+    r = server_error(rf.get("/"))
+    assert r.status_code == 500
+    body = r.content.decode()
+    assert "Noe gikk galt" in body and '<html lang="nb">' in body
+
+
+def test_bokmal_catalogue_is_shipped():
+    from pathlib import Path
+
+    import gevinst
+
+    locale = Path(gevinst.__file__).parent / "locale" / "nb" / "LC_MESSAGES"
+    po = (locale / "django.po").read_text(encoding="utf-8")
+    assert 'msgid "Søk etter kommune eller fylke"' in po
+    assert (locale / "django.mo").exists()
