@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gevinst.web",
     "gevinst.store",
     "gevinst.regions",
+    "gevinst.baselines",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,46 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from gevinst.baselines.service import adopt, compute_baseline
+from gevinst.errors import UserError
+from gevinst.reports import baseline_export
+
+
+class Command(BaseCommand):
+    help = _("Nullpunktsmåling for en kommune eller et fylke: verdien for hver indikator i regionens "
+             "struktur (bygd opp av forgjengerne ved sammenslåinger), utviklingen og sammenligning med "
+             "KOSTRA-gruppen, fylket, landet eller egne sammenligningskommuner.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("region", help=_("kommune- eller fylkesnummer"))
+        parser.add_argument("--year", type=int, help=_("år (standard: året før sammenslåingen, ellers siste år)"))
+        parser.add_argument("--area", help=_("område, f.eks. økonomi (standard: alle)"))
+        parser.add_argument("--peers", help=_("kostra, county, country eller regionkoder skilt med komma"))
+        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
+        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        parser.add_argument("--adopt", dest="adopt_now", action="store_true", help=_("vedta og fryse nullpunktsmålingen med datauttakene den bygger på"))
+        parser.add_argument("--reason", default="", help=_("begrunnelse (påkrevd ved ny nullpunktsmåling)"))
+
+    def handle(self, *args, region, year, area, peers, format, out, adopt_now, reason, **options):
+        if format == "xlsx" and not out:
+            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        try:
+            result = compute_baseline(region, year, area, peers)
+            if adopt_now:
+                b = adopt(result, reason=reason)
+                self.stderr.write(_("Nullpunktsmålingen er vedtatt og frosset (nr. %(id)s).") % {"id": b.pk})
+        except UserError as exc:
+            raise CommandError(exc.message) from None
+        if format == "xlsx":
+            baseline_export.to_xlsx(result, out)
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+            return
+        text = {"json": baseline_export.to_json, "csv": baseline_export.to_csv, "text": baseline_export.to_text}[format](result)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+        else:
+            self.stdout.write(text)

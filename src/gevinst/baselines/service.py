@@ -1,0 +1,323 @@
+"""Compute, adopt and follow up baselines: the database side of :mod:`gevinst.core.baseline`.
+
+Values come from the observation store, recomposed onto the structure the
+region belongs to (a region that did not exist in the baseline year is rebuilt
+from its predecessors: Nordre Follo 2019 = Ski + Oppegård). Peers are looked up
+in the same structure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import transaction
+
+from gevinst.catalogue import load_catalogue
+from gevinst.core import baseline as core
+from gevinst.core.recompose import normalise_flags
+from gevinst.core.regions import FYLKE, KOMMUNE
+from gevinst.errors import UserError
+from gevinst.sources import bundled
+from gevinst.store.models import Observation, Variable, Vintage
+from gevinst.store.queries import observations, recomposed, select_vintages
+
+from .models import Baseline, BaselineValue
+
+log = logging.getLogger("gevinst.baselines")
+
+PEER_GROUP_LABELS = {
+    "kostra": "KOSTRA-gruppe",
+    "county": "Fylket",
+    "country": "Landet",
+    "custom": "Egne sammenligningskommuner",
+}
+DEFAULT_PEER_GROUPS = ("kostra", "county", "country")
+
+
+@dataclass
+class BaselineResult:
+    region: str
+    region_name: str
+    level: str
+    year: int
+    structure_year: int
+    area: str | None
+    peer_groups: dict[str, list[str]]
+    indicators: pl.DataFrame  # catalogue frame for the indicators included
+    rows: pl.DataFrame  # per indicator (core.baseline)
+    stats: pl.DataFrame  # per indicator × peer group
+    values: pl.DataFrame  # all regions, all years used
+    vintage_ids: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def peer_description(self) -> str:
+        return ", ".join(f"{PEER_GROUP_LABELS.get(g, g)} ({len(m)})" for g, m in self.peer_groups.items())
+
+
+# ------------------------------------------------------------------ structure
+def structure_for(region: str, year: int) -> int:
+    """The structure year to compute ``region``'s values in for ``year``.
+
+    The region's own version valid in ``year``; if it did not exist then (a
+    2020 merger asked for 2019), its first year — the values are rebuilt from
+    its predecessors; if it had ceased, its last year.
+    """
+    reg = bundled.registry()
+    versions = reg.versions_of(region)
+    for v in versions:
+        if v.valid_in(year):
+            return year
+    first = versions[0]
+    if first.first_year is not None and year < first.first_year:
+        return first.first_year
+    return versions[-1].last_year or reg.last_year
+
+
+def default_year(region: str) -> int:
+    """A merged region's default baseline year is the year before the merger; else the latest data year."""
+    reg = bundled.registry()
+    v = reg.latest_version(region)
+    lineage = reg.history(region)
+    start = lineage[0]
+    if start.first_year is not None and reg.predecessors(start.code):
+        return start.first_year - 1
+    return reg.last_year if v.last_year is None else v.last_year
+
+
+def _code_in_structure(code: str, structure_year: int) -> str | None:
+    """The code of ``code``'s lineage (same territory) valid in ``structure_year``."""
+    reg = bundled.registry()
+    if not reg.knows(code):
+        return None
+    for v in reg.history(code):
+        if v.valid_in(structure_year):
+            return v.code
+    return None
+
+
+def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[dict[str, list[str]], list[str]]:
+    """Members of each peer group in ``structure_year``; second value: notes on what could not be mapped.
+
+    ``peers``: None (KOSTRA group, county and country), one of ``kostra``,
+    ``county``, ``country``, or comma-separated region codes (a custom set,
+    compared alongside the three standard groups).
+    """
+    reg = bundled.registry()
+    version = reg.version_at(region, structure_year) or reg.latest_version(region)
+    level = version.level
+    notes: list[str] = []
+    units = reg.codes_at(structure_year, level)
+    groups: dict[str, list[str]] = {}
+    wanted = DEFAULT_PEER_GROUPS
+    custom: list[str] = []
+    if peers:
+        if peers in DEFAULT_PEER_GROUPS:
+            wanted = (peers,)
+        else:
+            custom = [c.strip() for c in peers.split(",") if c.strip()]
+            for c in custom:
+                reg.versions_of(c)  # unknown codes raise
+    if "country" in wanted:
+        groups["country"] = units
+    if "county" in wanted and level == KOMMUNE:
+        county = region[:2]
+        groups["county"] = [u for u in units if u[:2] == county]
+    if "kostra" in wanted and level == KOMMUNE:
+        current = reg.history(region)[-1].code
+        attrs = bundled.region_attributes()
+        rows = attrs.filter(pl.col("region") == current).sort("year")
+        if rows.height:
+            group = rows["kostra_group"][-1]
+            members = []
+            for m in bundled.kostra_group_members(group, structure_year):
+                mapped = _code_in_structure(m, structure_year)
+                if mapped:
+                    members.append(mapped)
+                else:
+                    notes.append(f"{m} {reg.name(m)} fantes ikke med samme grenser i {structure_year} og er utelatt fra KOSTRA-gruppen.")
+            groups["kostra"] = members
+            notes.append(
+                f"KOSTRA-gruppe {group} ({rows['year'][-1]}-inndelingen), omregnet til kommunestrukturen i {structure_year}."
+            )
+        else:
+            notes.append("KOSTRA-gruppen er ukjent for denne regionen.")
+    if custom:
+        mapped = []
+        for c in custom:
+            m = _code_in_structure(c, structure_year)
+            if m:
+                mapped.append(m)
+            else:
+                notes.append(f"{c} fantes ikke med samme grenser i {structure_year} og er utelatt.")
+        groups["custom"] = mapped
+    return groups, notes
+
+
+# ------------------------------------------------------------------ values
+def _count_variable(code: str) -> Variable:
+    return Variable(code=code, kind="count")
+
+
+def _sum_parts(codes: list[str], structure_year: int, years: list[int], level: str) -> pl.DataFrame:
+    parts = [recomposed(_count_variable(c), structure_year, years, level) for c in codes]
+    stacked = pl.concat(parts)
+    n = len(codes)
+    return stacked.group_by(["region", "year"]).agg(
+        pl.when(pl.col("value").is_null().any() | (pl.len() < n)).then(None).otherwise(pl.col("value").sum()).alias("value"),
+        normalise_flags(pl.col("flag").str.join(",")).alias("flag"),
+    )
+
+
+def indicator_values(indicators, structure_year: int, years: list[int], level: str = KOMMUNE) -> tuple[pl.DataFrame, set[int]]:
+    """Values of ``indicators`` for every region of ``level`` in ``structure_year``.
+
+    Returns ``(frame, vintage_ids)``; frame columns ``indicator, region, year,
+    value, flag, denominator, weight``.
+    """
+    frames = []
+    vintage_ids: set[int] = set()
+    available = set(Observation.objects.values_list("variable_id", flat=True).distinct())
+    population = None
+    for ind in indicators:
+        codes = list(ind.numerator or []) + list(ind.denominator or []) + ([ind.variable] if ind.variable else [])
+        if not codes or not all(c in available for c in codes):
+            continue
+        for c in codes:
+            vintage_ids |= set(select_vintages(observations(c, years))["vintage_id"].unique().to_list())
+        if ind.numerator:
+            num = _sum_parts(list(ind.numerator), structure_year, years, level)
+            den = _sum_parts(list(ind.denominator), structure_year, years, level)
+            v = num.join(den, on=["region", "year"], how="inner", suffix="_den").select(
+                pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32),
+                pl.when((pl.col("value_den") > 0) & pl.col("value").is_not_null())
+                .then(pl.col("value") / pl.col("value_den") * (ind.scale or 1.0)).otherwise(None).alias("value"),
+                normalise_flags(pl.concat_str([pl.col("flag"), pl.col("flag_den")], separator=",")).alias("flag"),
+                pl.col("value_den").alias("denominator"),
+                pl.col("value_den").alias("weight"),
+            )
+        else:
+            var = Variable.objects.get(code=ind.variable)
+            v = recomposed(var, structure_year, years, level).select(
+                pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32), "value", "flag",
+                pl.lit(None, pl.Float64).alias("denominator"),
+            )
+            weight_code = getattr(ind, "weight", None) or ("population" if "population" in available else None)
+            if weight_code and weight_code in available:
+                if population is None or weight_code != "population":
+                    w = recomposed(_count_variable(weight_code), structure_year, years, level)
+                    if weight_code == "population":
+                        population = w
+                else:
+                    w = population
+                v = v.join(w.select("region", "year", pl.col("value").alias("weight")), on=["region", "year"], how="left")
+            else:
+                v = v.with_columns(pl.lit(None, pl.Float64).alias("weight"))
+        frames.append(v)
+    schema = {"indicator": pl.Utf8, "region": pl.Utf8, "year": pl.Int32, "value": pl.Float64, "flag": pl.Utf8,
+              "denominator": pl.Float64, "weight": pl.Float64}
+    if not frames:
+        return pl.DataFrame(schema=schema), vintage_ids
+    return pl.concat([f.select(list(schema)).cast(schema) for f in frames]), vintage_ids
+
+
+def compute_baseline(region: str, year: int | None = None, area: str | None = None, peers: str | None = None) -> BaselineResult:
+    """Everything a nullpunktsmåling shows for ``region`` (see :func:`gevinst.core.baseline.baseline`)."""
+    reg = bundled.registry()
+    region = region.strip()
+    reg.versions_of(region)  # unknown → UnknownRegionError
+    catalogue = load_catalogue()
+    if area and area not in {a.id for a in catalogue.areas}:
+        names = ", ".join(a.id for a in catalogue.areas)
+        raise UserError(f"Ukjent område «{area}». Områdene er: {names}.", f"unknown area {area!r}")
+    year = year or default_year(region)
+    structure_year = structure_for(region, year)
+    version = reg.version_at(region, structure_year) or reg.latest_version(region)
+    level = version.level
+    wanted_level = "kommune" if level == KOMMUNE else "fylkeskommune"
+    chosen = [
+        i for i in catalogue.indicators
+        if (area is None or i.area == area) and i.level in (wanted_level, "begge")
+    ]
+    years = list(range(year - core.TREND_YEARS + 1, year + 1))
+    values, vintage_ids = indicator_values(chosen, structure_year, years, level)
+    groups, notes = peer_groups(region, structure_year, peers)
+    peers_frame = pl.DataFrame(
+        [(g, m) for g, members in groups.items() for m in members], schema={"group": pl.Utf8, "region": pl.Utf8},
+        orient="row",
+    )
+    ind_frame = catalogue.frame().filter(pl.col("id").is_in([i.id for i in chosen]))
+    rows, stats = core.baseline(values, ind_frame, region if level == KOMMUNE or len(region) == 2 else region, year, peers_frame)
+    if structure_year != year:
+        preds = ", ".join(f"{c.from_code} {c.from_name}" for c in reg.predecessors(reg.history(region)[0].code))
+        notes.insert(0, f"{version.name} fantes ikke i {year}; verdiene er bygd opp av {preds} "
+                        f"(kommunestrukturen i {structure_year}).")
+    return BaselineResult(
+        region=region, region_name=version.name, level=level, year=year, structure_year=structure_year,
+        area=area, peer_groups=groups, indicators=ind_frame, rows=rows, stats=stats, values=values,
+        vintage_ids=sorted(vintage_ids), notes=notes,
+    )
+
+
+def catalogue_digest() -> str:
+    cat = load_catalogue()
+    return hashlib.sha256(repr(cat.frame().rows()).encode()).hexdigest()
+
+
+def adopt(result: BaselineResult, *, reason: str = "", adopted_by: str = "") -> Baseline:
+    """Freeze ``result``. An active baseline for the same region and area needs a reason to be replaced."""
+    active = Baseline.objects.filter(region=result.region, area=result.area or "", superseded_by__isnull=True).first()
+    if active is not None and not reason.strip():
+        raise UserError(
+            f"{result.region} har allerede en vedtatt nullpunktsmåling for {active.year} "
+            f"(vedtatt {active.adopted_at:%d.%m.%Y}). Ny nullpunktsmåling krever en begrunnelse (--reason).",
+            f"re-baselining {result.region} without a reason",
+        )
+    stats_by_ind: dict[str, dict] = {}
+    for row in result.stats.iter_rows(named=True):
+        stats_by_ind.setdefault(row["indicator"], {})[row["group"]] = {k: v for k, v in row.items() if k not in ("indicator", "group")}
+    with transaction.atomic():
+        b = Baseline.objects.create(
+            region=result.region, region_name=result.region_name, structure_year=result.structure_year,
+            year=result.year, area=result.area or "", peers=result.peer_description, reason=reason,
+            adopted_by=adopted_by, catalogue_digest=catalogue_digest(),
+        )
+        b.vintages.set(Vintage.objects.filter(pk__in=result.vintage_ids))
+        BaselineValue.objects.bulk_create([
+            BaselineValue(
+                baseline=b, indicator=r["indicator"], value=r["value"], flag=r["flag"] or "",
+                peer_stats=stats_by_ind.get(r["indicator"], {}),
+                trend=[{"year": s["year"], "value": s["value"]} for s in (r["series"] or [])],
+            )
+            for r in result.rows.iter_rows(named=True)
+        ])
+        if active is not None:
+            active.superseded_by = b
+            active.save(update_fields=["superseded_by"])
+    log.info("adopted baseline %s for %s %s", b.pk, result.region, result.year)
+    return b
+
+
+def follow_up(baseline: Baseline, up_to_year: int | None = None) -> pl.DataFrame:
+    """The frozen baseline against the latest measurement of each indicator (see :func:`core.follow_up`)."""
+    catalogue = load_catalogue()
+    frozen = pl.DataFrame(
+        [(v.indicator, baseline.year, v.value, v.target_value) for v in baseline.values.all()],
+        schema={"indicator": pl.Utf8, "baseline_year": pl.Int32, "baseline_value": pl.Float64, "target_value": pl.Float64},
+        orient="row",
+    )
+    reg = bundled.registry()
+    current_code = reg.history(baseline.region)[-1].code
+    last = up_to_year or reg.last_year
+    structure_year = structure_for(current_code, last)
+    chosen = [catalogue.get(i) for i in frozen["indicator"].to_list() if catalogue.get(i) is not None]
+    level = reg.latest_version(current_code).level
+    values, _ = indicator_values(chosen, structure_year, list(range(baseline.year + 1, last + 1)), level)
+    latest = (
+        values.filter((pl.col("region") == current_code) & pl.col("value").is_not_null())
+        .sort("year").group_by("indicator").last().select("indicator", "year", "value")
+    )
+    return core.follow_up(frozen, latest, catalogue.frame())

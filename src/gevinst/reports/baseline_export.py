@@ -1,0 +1,198 @@
+"""Baseline exports: a workbook shaped like the KS tool, and CSV/JSON with the same content.
+
+Workbook: one sheet per area (indicator, source, SDG, value, peers, trend), a
+sources sheet («Kilder») and an SDG sheet («Bærekraftsmål»). Numbers are
+written as numbers with number formats, so Norwegian Excel shows ``1 234,5``;
+text from data never becomes a formula (cells beginning with ``=``, ``+``,
+``-`` or ``@`` get a leading apostrophe-equivalent: a quote prefix).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import polars as pl
+
+from gevinst.core.formatting import format_number
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: Flat columns of the CSV export (and the rows of the JSON export's ``indicators``).
+CSV_COLUMNS = [
+    "region", "region_name", "year", "structure_year", "area", "indicator", "name", "unit", "direction",
+    "value", "flag", "noise", "ci_low", "ci_high", "trend_first_year", "trend_first_value", "trend_change",
+    "trend_slope", "kostra_median", "kostra_weighted_mean", "kostra_rank", "kostra_n", "kostra_position",
+    "county_median", "county_weighted_mean", "county_rank", "county_n", "county_position",
+    "country_median", "country_weighted_mean", "country_rank", "country_n", "country_position",
+    "custom_median", "custom_rank", "custom_n", "custom_position", "sdg", "source",
+]
+
+
+def safe_text(value: Any) -> Any:
+    """Text that a spreadsheet will not evaluate: a leading ``'`` where it would start a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _source_text(ind: dict) -> str:
+    src = ind.get("source") or {}
+    if isinstance(src, dict):
+        parts = [src.get("publisher") or ""]
+        if src.get("table"):
+            parts.append(f"tabell {src['table']}")
+        if src.get("contents"):
+            parts.append("/".join(src["contents"]))
+        return ", ".join(p for p in parts if p)
+    return str(src)
+
+
+def flat_rows(result) -> list[dict]:
+    """One dict per indicator with the baseline, trend and peer statistics (CSV/JSON/xlsx share it)."""
+    stats: dict[tuple[str, str], dict] = {
+        (r["indicator"], r["group"]): r for r in result.stats.iter_rows(named=True)
+    }
+    meta = {r["id"]: r for r in result.indicators.iter_rows(named=True)}
+    out = []
+    for r in result.rows.iter_rows(named=True):
+        m = meta.get(r["indicator"], {})
+        row = {
+            "region": result.region, "region_name": result.region_name, "year": result.year,
+            "structure_year": result.structure_year, "area": m.get("area"), "indicator": r["indicator"],
+            "name": m.get("name"), "unit": m.get("unit"), "direction": m.get("direction"),
+            "value": r["value"], "flag": r["flag"], "noise": r["noise"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+            "trend_first_year": r["first_year"], "trend_first_value": r["first_value"],
+            "trend_change": r["change"], "trend_slope": r["slope"],
+            "sdg": ", ".join(m.get("sdg") or []) if isinstance(m.get("sdg"), list) else (m.get("sdg") or ""),
+            "source": m.get("source_text") or _source_text(m),
+        }
+        for g in ("kostra", "county", "country", "custom"):
+            s = stats.get((r["indicator"], g), {})
+            row[f"{g}_median"] = s.get("median")
+            row[f"{g}_weighted_mean"] = s.get("weighted_mean")
+            row[f"{g}_rank"] = s.get("rank")
+            row[f"{g}_n"] = s.get("n")
+            row[f"{g}_position"] = s.get("position")
+        row["trend"] = [{"year": p["year"], "value": p["value"]} for p in (r["series"] or [])]
+        out.append(row)
+    return out
+
+
+def to_csv(result) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for row in flat_rows(result):
+        w.writerow({k: safe_text(v) if isinstance(v, str) else ("" if v is None else v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def to_json(result) -> str:
+    return json.dumps(
+        {
+            "region": result.region, "region_name": result.region_name, "level": result.level,
+            "year": result.year, "structure_year": result.structure_year, "area": result.area,
+            "peer_groups": result.peer_groups, "notes": result.notes, "vintages": result.vintage_ids,
+            "indicators": flat_rows(result),
+        },
+        ensure_ascii=False, indent=1, default=str,
+    )
+
+
+def to_xlsx(result, path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    rows = flat_rows(result)
+    areas = [a for a in dict.fromkeys(r["area"] for r in rows)]
+    wb = Workbook()
+    wb.remove(wb.active)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F4E79")
+    columns = [
+        ("Indikator", "name", None, 42), ("Enhet", "unit", None, 14), ("Bærekraftsmål", "sdg", None, 14),
+        (f"Verdi {result.year}", "value", "#,##0.0", 12), ("Merknad", "flag", None, 12),
+        ("KOSTRA-gruppe, median", "kostra_median", "#,##0.0", 14), ("Plass i KOSTRA-gruppen", "kostra_rank", "0", 10),
+        ("Fylket, median", "county_median", "#,##0.0", 12), ("Landet, median", "country_median", "#,##0.0", 12),
+        ("Landet, vektet", "country_weighted_mean", "#,##0.0", 12), ("Posisjon (landet)", "country_position", None, 14),
+        ("Utvikling fra", "trend_first_year", "0", 10), ("Endring", "trend_change", "#,##0.0", 10),
+        ("Kilde", "source", None, 36),
+    ]
+    for area in areas:
+        ws = wb.create_sheet(title=safe_sheet_title(area or "uten område"))
+        ws.append([safe_text(f"{result.region} {result.region_name} – nullpunktsmåling {result.year} – {area}")])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([safe_text(f"Kommunestruktur {result.structure_year}. Sammenligning: {result.peer_description}.")])
+        ws.append([])
+        ws.append([c[0] for c in columns])
+        for i in range(1, len(columns) + 1):
+            cell = ws.cell(row=4, column=i)
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for r in rows:
+            if r["area"] != area:
+                continue
+            ws.append([safe_text(r.get(key)) for _, key, _, _ in columns])
+            for i, (_, _, fmt, _) in enumerate(columns, start=1):
+                if fmt:
+                    ws.cell(row=ws.max_row, column=i).number_format = fmt
+        for i, (_, _, _, width) in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "B5"
+    src = wb.create_sheet("Kilder")
+    src.append(["Indikator", "Kilde", "Begrunnelse", "Svakheter", "Resultat/effekt"])
+    for cell in src[1]:
+        cell.font, cell.fill = header_font, header_fill
+    meta = {r["id"]: r for r in result.indicators.iter_rows(named=True)}
+    for r in rows:
+        m = meta.get(r["indicator"], {})
+        src.append([safe_text(r["name"]), safe_text(r["source"]), safe_text(m.get("rationale")),
+                    safe_text(m.get("weaknesses")), safe_text(m.get("result_type"))])
+    src.append([])
+    src.append([safe_text("Tallene er fra Statistisk sentralbyrå (SSB) og KDD der ikke annet er oppgitt. "
+                          "Lisens: NLOD 2.0 / CC BY 4.0.")])
+    for col, width in zip("ABCDE", (42, 36, 60, 60, 14)):
+        src.column_dimensions[col].width = width
+    sdg = wb.create_sheet("Bærekraftsmål")
+    sdg.append(["Bærekraftsmål", "Delmål", "Indikator", f"Verdi {result.year}"])
+    for cell in sdg[1]:
+        cell.font, cell.fill = header_font, header_fill
+    for r in rows:
+        for target in [t.strip() for t in (r["sdg"] or "").split(",") if t.strip()]:
+            sdg.append([int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]])
+            sdg.cell(row=sdg.max_row, column=4).number_format = "#,##0.0"
+    for col, width in zip("ABCD", (14, 10, 50, 12)):
+        sdg.column_dimensions[col].width = width
+    wb.save(path)
+
+
+def safe_sheet_title(title: str) -> str:
+    bad = '[]:*?/\\'
+    clean = "".join("_" if ch in bad else ch for ch in title)
+    return clean[:31] or "Ark"
+
+
+def to_text(result) -> str:
+    """A readable summary for the terminal (Norwegian number formats)."""
+    lines = [f"Nullpunktsmåling {result.region} {result.region_name} {result.year}"
+             + (f" – {result.area}" if result.area else ""),
+             f"Kommunestruktur {result.structure_year}. Sammenligning: {result.peer_description}."]
+    lines += [f"Merk: {n}" for n in result.notes]
+    lines.append("")
+    lines.append(f"{'Indikator':<48}{'Verdi':>12}{'KOSTRA-median':>15}{'Landet':>12}  Posisjon")
+    for r in flat_rows(result):
+        value = format_number(r["value"], 1) if r["value"] is not None else "mangler"
+        lines.append(
+            f"{(r['name'] or r['indicator'])[:47]:<48}{value:>12}{format_number(r['kostra_median'], 1):>15}"
+            f"{format_number(r['country_median'], 1):>12}  {r['country_position'] or ''}"
+            + (f"  [{r['flag']}]" if r["flag"] else "")
+        )
+    missing = sum(1 for r in flat_rows(result) if r["value"] is None)
+    if missing:
+        lines += ["", f"{missing} indikatorer mangler data. Hent dem med «gevinst fetch catalogue"
+                  + (f" --area {result.area}" if result.area else "") + "»."]
+    return "\n".join(lines)
