@@ -262,3 +262,10 @@ def test_bokmal_catalogue_is_shipped():
     po = (locale / "django.po").read_text(encoding="utf-8")
     assert 'msgid "Søk etter kommune eller fylke"' in po
     assert (locale / "django.mo").exists()
+
+
+def test_old_code_with_same_territory_and_split(client, bundled_db):
+    text = text_of(client.get("/region/3020/"))
+    assert "Området har de samme grensene i dag, under nummeret: 3207 Nordre Follo" in text
+    text = text_of(client.get("/region/1507/"))  # Ålesund, split in 2024
+    assert "I dag er området fordelt på: 1508 Ålesund 1580 Haram" in text

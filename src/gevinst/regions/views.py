@@ -264,13 +264,15 @@ def region_detail(request, code: str):
         root_preds = [_change_dict(c) for c in reg.predecessors(lineage[0].code, lineage[0].first_year or 0)] \
             if lineage[0].first_year is not None else []
         predecessors = root_preds + [p for p in predecessors if p not in root_preds]
+    successors_now = current_successors(reg, unit) if not is_current else []
     context: dict = {
         "unit": unit,
         "code": code,
         "level_label": LEVELS.get(unit.level, unit.level),
         "is_current": is_current,
         "period": format_year_span(unit.first_year, unit.last_year),
-        "successors_now": current_successors(reg, unit) if not is_current else [],
+        "successors_now": successors_now,
+        "same_territory": len(successors_now) == 1 and successors_now[0].atoms == unit.atoms,
         "history": _history(code, reg),
         "predecessors": predecessors,
         "successors": [_change_dict(c) for c in reg.successors(code)],
