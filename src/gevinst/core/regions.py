@@ -131,6 +131,7 @@ class RegionRegistry:
         self._atom_base = atom_base
         self._population = population
         self._estimated_groups = estimated_groups or []
+        self._mapping_cache: dict[tuple[int, int, str], pl.DataFrame] = {}
         self.structure_years = sorted(structure_years)
         self._by_code: dict[str, list[UnitVersion]] = defaultdict(list)
         for v in self.versions:
@@ -338,11 +339,16 @@ class RegionRegistry:
         shares at the change) and ``split_estimated``/``share_estimated`` (shares
         that rest on estimated piece sizes; flag values built with them).
         """
-        rows = []
-        for u in self.units_at(source_year, level):
-            for target, weight, method in self._map_unit(u, source_year, target_year):
-                rows.append((u.code, target, weight, method))
-        return pl.DataFrame(rows, schema=MAPPING_SCHEMA, orient="row")
+        key = (max(source_year, FIRST_YEAR), max(target_year, FIRST_YEAR), level)
+        cached = self._mapping_cache.get(key)
+        if cached is None:
+            rows = []
+            for u in self.units_at(source_year, level):
+                for target, weight, method in self._map_unit(u, source_year, target_year):
+                    rows.append((u.code, target, weight, method))
+            # The registry is immutable, so a mapping can be kept; callers must not mutate it.
+            cached = self._mapping_cache[key] = pl.DataFrame(rows, schema=MAPPING_SCHEMA, orient="row")
+        return cached
 
     def mapping_for_years(self, years: list[int], target_year: int, level: str = KOMMUNE) -> pl.DataFrame:
         """:meth:`mapping` for several source years, with a ``year`` column."""

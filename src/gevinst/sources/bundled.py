@@ -247,6 +247,16 @@ def need_indices() -> pl.DataFrame:
             _read_text(bundled_path("utgiftsbehov", f"gronthefte_{vintage}_table_Ak_cost_index.json"), "utf-8")
         )
         for code, value in official["kommuner"].items():
+            # Lørenskog is stored as an object with its sector breakdown (the compiler's
+            # Excel POC); for 2025 that object repeats the 2026 figures, so it is not used
+            # and the derived (approximate) total stands in.
+            if isinstance(value, dict):
+                if vintage == 2025 or not isinstance(value.get("samlet"), (int, float)):
+                    d = derived["kommuner"].get(code, {})
+                    if d.get("samlet") is not None:
+                        rows.append((code, vintage, "samlet", float(d["samlet"]), True))
+                    continue
+                value = value["samlet"]
             if isinstance(value, (int, float)):
                 rows.append((code, vintage, "samlet", float(value), False))
     return pl.DataFrame(
