@@ -12,7 +12,6 @@ import secrets
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
 
 SHOW_SETTINGS = """
