@@ -82,25 +82,34 @@ def national_peer_statistics(
         (pl.col("weight").cast(pl.Float64) if has_weight else pl.lit(None, pl.Float64)).alias("weight"),
     ).filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
     mem = memberships.select(pl.col("region").cast(pl.Utf8), pl.col("group").cast(pl.Utf8)).unique()
+    mem = mem.filter(pl.col("region").is_in(v.get_column("region").unique().implode()))
     if v.height == 0 or mem.height == 0:
         return _empty()
 
-    # Small lookup tables -> integer codes, so the big frame is joined and sorted on integers.
-    ind_names = v.get_column("indicator").unique()
-    grp_names = mem.get_column("group").unique()
-    ind_map = pl.DataFrame({"indicator": ind_names, "_i": pl.int_range(ind_names.len(), eager=True, dtype=pl.Int64)})
-    grp_map = pl.DataFrame({"group": grp_names, "_g": pl.int_range(grp_names.len(), eager=True, dtype=pl.Int64)})
+    # Integer codes in lexical order (Enum physicals), so the big frame is joined and
+    # sorted on integers and the output order (indicator, year, group, region) is one int sort.
+    ind_enum = pl.Enum(v.get_column("indicator").unique().sort())
+    grp_enum = pl.Enum(mem.get_column("group").unique().sort())
+    reg_enum = pl.Enum(mem.get_column("region").unique().sort())
+    v = v.filter(pl.col("region").is_in(mem.get_column("region").unique().implode())).select(
+        pl.col("indicator").cast(ind_enum).to_physical().cast(pl.Int64).alias("_i"),
+        pl.col("region").cast(reg_enum).to_physical().cast(pl.Int64).alias("_r"),
+        "year", "value", "weight",
+    )
+    mem_c = mem.select(
+        pl.col("region").cast(reg_enum).to_physical().cast(pl.Int64).alias("_r"),
+        pl.col("group").cast(grp_enum).to_physical().cast(pl.Int64).alias("_g"),
+    )
     y_min = int(v.get_column("year").min())
     n_years = int(v.get_column("year").max()) - y_min + 1
-    n_groups = grp_names.len()
+    n_groups = len(grp_enum.categories)
+    n_regions = len(reg_enum.categories)
 
-    mem_c = mem.join(grp_map, on="group").select("region", "_g")
     rows = (
-        v.join(ind_map, on="indicator")
-        .join(mem_c, on="region")
+        v.join(mem_c, on="_r")
         .select(
-            "region", "_i", "_g", "year", "value", "weight",
             (((pl.col("_i") * n_years) + (pl.col("year") - y_min)) * n_groups + pl.col("_g")).alias("_key"),
+            "_r", "value", "weight",
         )
         .sort(["_key", "value"])
     )
@@ -127,6 +136,7 @@ def national_peer_statistics(
     r = idx - start
     m = size - 1  # peers with values
     has_peers = m >= 1
+    safe_m = np.maximum(m, 1)
 
     # Runs of equal values within a group (ties).
     new_run = new_grp.copy()
@@ -137,20 +147,27 @@ def national_peer_statistics(
     lb = r_start[rid] - start
     ub = r_end[rid] - start
 
-    def loo(j: np.ndarray) -> np.ndarray:
-        """Element j of the leave-one-out sorted array (valid where 0 <= j < m)."""
-        gi = start + j + (j >= r)
-        return val[np.clip(gi, 0, total - 1)]
+    # Element j of the leave-one-out sorted array is val[start + j + (j >= r)]. With one
+    # NaN of padding every index is in range, also for regions without peers (m = 0).
+    val_p = np.append(val, np.nan)
 
-    safe_m = np.maximum(m, 1)
+    def loo(j: np.ndarray) -> np.ndarray:
+        gi = start + j
+        gi += j >= r
+        return val_p[gi]
 
     def quantile(q: float) -> np.ndarray:
         pos = q * (safe_m - 1)
-        k = np.floor(pos).astype(np.int64)
+        k = pos.astype(np.int64)  # floor (pos >= 0)
         frac = pos - k
         lo = loo(k)
-        hi = loo(np.minimum(k + 1, safe_m - 1))
-        return lo + (hi - lo) * frac
+        k += 1
+        np.minimum(k, safe_m - 1, out=k)
+        hi = loo(k)
+        hi -= lo
+        hi *= frac
+        hi += lo
+        return hi
 
     q1 = quantile(0.25)
     median = quantile(0.5)
@@ -160,70 +177,71 @@ def national_peer_statistics(
 
     s_v = np.bincount(gid, weights=val)[gid]
     mean = (s_v - val) / safe_m
-    s_vw = np.bincount(gid, weights=val * w)[gid]
+    vw = val * w
+    s_vw = np.bincount(gid, weights=vw)[gid]
     s_w = np.bincount(gid, weights=w)[gid]
-    n_wnull = np.bincount(gid, weights=w_null.astype(np.float64))[gid] - w_null
+    n_wnull = np.bincount(gid, weights=w_null)[gid] - w_null
     peer_w = s_w - w
     wmean_ok = has_peers & (n_wnull == 0) & (peer_w > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wmean = (s_vw - val * w) / np.where(wmean_ok, peer_w, 1.0)
+    wmean = (s_vw - vw) / np.where(wmean_ok, peer_w, 1.0)
 
     # Directions per row (unknown -> higher is ranked first, no verdict).
-    dir_df = indicators.select(pl.col("id").cast(pl.Utf8).alias("indicator"), pl.col("direction").cast(pl.Utf8))
-    dirs = ind_map.join(dir_df.unique("indicator", keep="first"), on="indicator", how="left").sort("_i")
-    direction = dirs.get_column("direction").fill_null("")
-    lower_i = (direction == "lower_better").to_numpy()
-    higher_i = (direction == "higher_better").to_numpy()
-    ind_code = rows.get_column("_i").to_numpy()
-    lower = lower_i[ind_code]
-    higher = higher_i[ind_code]
-    verdict = lower | higher
+    dirs = (
+        pl.DataFrame({"indicator": ind_enum.categories})
+        .join(
+            indicators.select(pl.col("id").cast(pl.Utf8).alias("indicator"), pl.col("direction").cast(pl.Utf8))
+            .unique("indicator", keep="first"),
+            on="indicator", how="left", maintain_order="left",
+        )
+        .get_column("direction")
+        .fill_null("")
+    )
+    ind_code = key // (n_years * n_groups)
+    lower = (dirs == "lower_better").to_numpy()[ind_code]
+    higher = (dirs == "higher_better").to_numpy()[ind_code]
 
     below = lb  # peers with a lower value
     above = size - ub  # peers with a higher value
     ties = ub - lb - 1  # peers with the same value
-    better = np.where(lower, below, above)
-    beaten = np.where(lower, above, below)
-    rank = better + 1
-    percentile = (beaten + 0.5 * ties) / safe_m * 100
+    rank = np.where(lower, below, above) + 1
+    percentile = (np.where(lower, above, below) + 0.5 * ties) / safe_m * 100
 
     # position: 0 "", 1 som medianen, 2 bedre, 3 dårligere
-    pos_code = np.where(
-        ~verdict | ~has_peers, 0,
-        np.where(val == median, 1, np.where((val > median) == higher, 2, 3)),
-    ).astype(np.uint32)
+    pos_code = np.where(val == median, 1, np.where((val > median) == higher, 2, 3)).astype(np.uint8)
+    pos_code[~((lower | higher) & has_peers)] = 0
 
-    nulls = ~has_peers
-    out = pl.DataFrame(
-        {
-            "_i": ind_code,
-            "year": rows.get_column("year"),
-            "region": rows.get_column("region"),
-            "_g": rows.get_column("_g"),
-            "n": m.astype(np.uint32),
-            "median": median, "q1": q1, "q3": q3, "mean": mean, "weighted_mean": wmean,
-            "min": vmin, "max": vmax,
-            "rank": rank.astype(np.uint32), "rank_of": size.astype(np.uint32), "percentile": percentile,
-            "_pos": pos_code,
-        }
-    )
-    null_s = pl.Series(nulls)
-    wnull_s = pl.Series(~wmean_ok)
-    stat_cols = ["median", "q1", "q3", "mean", "min", "max", "rank", "rank_of", "percentile"]
-    return _finish(out, ind_map, grp_map, null_s, wnull_s, stat_cols)
+    # Rows without peers: statistics null (NaN -> null below; values themselves are never NaN).
+    no_peers = ~has_peers
+    for arr in (median, q1, q3, mean, vmin, vmax, percentile):
+        arr[no_peers] = np.nan
+    wmean[~wmean_ok] = np.nan
+    rank_f = rank.astype(np.float64)
+    rank_of_f = size.astype(np.float64)
+    rank_f[no_peers] = np.nan
+    rank_of_f[no_peers] = np.nan
 
+    # Output order: indicator, year, group, region (all codes lexical).
+    order = pl.Series(key * n_regions + rows.get_column("_r").to_numpy()).arg_sort().to_numpy()
+    key_o = key[order]
+    g_o = key_o % n_groups
+    iy_o = key_o // n_groups
+    year_o = (iy_o % n_years + y_min).astype(np.int32)
+    i_o = iy_o // n_years
 
-def _finish(
-    out: pl.DataFrame, ind_map: pl.DataFrame, grp_map: pl.DataFrame,
-    null_s: pl.Series, wnull_s: pl.Series, stat_cols: list[str],
-) -> pl.DataFrame:
-    ind_names = ind_map.get_column("indicator")
-    grp_names = grp_map.get_column("group")
-    out = out.with_columns(
-        ind_names.gather(out.get_column("_i")).alias("indicator"),
-        grp_names.gather(out.get_column("_g")).alias("group"),
-        pl.Series(_POSITIONS, dtype=pl.Utf8).gather(out.get_column("_pos")).alias("position"),
-        *[pl.when(null_s).then(None).otherwise(pl.col(c)).alias(c) for c in stat_cols],
-        pl.when(wnull_s).then(None).otherwise(pl.col("weighted_mean")).alias("weighted_mean"),
-    )
-    return out.select(list(OUTPUT_SCHEMA)).sort(["indicator", "year", "group", "region"])
+    def f64(name: str, arr: np.ndarray) -> pl.Series:
+        return pl.Series(name, arr[order], dtype=pl.Float64, nan_to_null=True)
+
+    def u32(name: str, arr: np.ndarray) -> pl.Series:
+        return pl.Series(name, arr[order], dtype=pl.Float64, nan_to_null=True).cast(pl.UInt32)
+
+    return pl.DataFrame([
+        ind_enum.categories.gather(i_o).alias("indicator"),
+        pl.Series("year", year_o, dtype=pl.Int32),
+        reg_enum.categories.gather(rows.get_column("_r").gather(order)).alias("region"),
+        grp_enum.categories.gather(g_o).alias("group"),
+        pl.Series("n", m[order], dtype=pl.UInt32),
+        f64("median", median), f64("q1", q1), f64("q3", q3), f64("mean", mean),
+        f64("weighted_mean", wmean), f64("min", vmin), f64("max", vmax),
+        u32("rank", rank_f), u32("rank_of", rank_of_f), f64("percentile", percentile),
+        pl.Series(_POSITIONS, dtype=pl.Utf8).gather(pos_code[order]).alias("position"),
+    ])
