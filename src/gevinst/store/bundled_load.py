@@ -78,4 +78,6 @@ def load_population() -> list[tuple[str, bool]]:
 
 
 def load_all() -> list[tuple[str, bool]]:
-    return load_population()
+    from .kostra_load import load_kostra
+
+    return load_population() + load_kostra()
