@@ -67,8 +67,10 @@ def national_peer_statistics(
     member of the group and has a non-null value: ``indicator, year, region,
     group, n, median, q1, q3, mean, weighted_mean, min, max, rank, rank_of,
     percentile, position`` (see :data:`OUTPUT_SCHEMA`), sorted by indicator,
-    year, group and region. ``n`` counts the peers with values, excluding the
-    region. Where ``n`` is 0 (the region is alone with a value in its group)
+    year and group, then by the region's value (ascending; ties by region
+    code) — the order the computation produces; sort by region yourself if
+    needed (about 0.1–0.2 s more for the whole country). ``n`` counts the
+    peers with values, excluding the region. Where ``n`` is 0 (the region is alone with a value in its group)
     the statistics, rank and percentile are null and position is empty —
     :func:`~gevinst.core.baseline.peer_statistics` gives no row there; every
     other row equals its result for that region and year.
@@ -103,24 +105,31 @@ def national_peer_statistics(
     y_min = int(v.get_column("year").min())
     n_years = int(v.get_column("year").max()) - y_min + 1
     n_groups = len(grp_enum.categories)
-    n_regions = len(reg_enum.categories)
 
-    rows = (
-        v.join(mem_c, on="_r")
+    # Rows sorted by (group key, value, region) with a single int64 sort: each value's
+    # position in the global (value, region) order breaks the ties within a group key.
+    n_v = v.height
+    v = v.sort(["value", "_r"])
+    sk = (
+        v.with_row_index("_vr")
+        .join(mem_c, on="_r")
         .select(
-            (((pl.col("_i") * n_years) + (pl.col("year") - y_min)) * n_groups + pl.col("_g")).alias("_key"),
-            "_r", "value", "weight",
+            (((pl.col("_i") * n_years) + (pl.col("year") - y_min)) * n_groups + pl.col("_g")) * n_v
+            + pl.col("_vr").cast(pl.Int64)
         )
-        .sort(["_key", "value"])
+        .to_series()
+        .to_numpy()
     )
-    if rows.height == 0:
+    if len(sk) == 0:
         return _empty()
-
-    key = rows.get_column("_key").to_numpy()
-    val = rows.get_column("value").to_numpy()
-    wser = rows.get_column("weight")
-    w_null = wser.is_null().to_numpy()
-    w = wser.fill_null(0.0).to_numpy()
+    sk = np.sort(sk)  # numpy's int64 sort is several times faster than a frame sort here
+    key = sk // n_v
+    vr = sk - key * n_v  # row in the sorted values
+    val = v.get_column("value").to_numpy()[vr]
+    region_code = v.get_column("_r").to_numpy()[vr]
+    wser = v.get_column("weight")
+    w_null = wser.is_null().to_numpy()[vr]
+    w = wser.fill_null(0.0).to_numpy()[vr]
     total = len(key)
     idx = np.arange(total, dtype=np.int64)
 
@@ -220,28 +229,25 @@ def national_peer_statistics(
     rank_f[no_peers] = np.nan
     rank_of_f[no_peers] = np.nan
 
-    # Output order: indicator, year, group, region (all codes lexical).
-    order = pl.Series(key * n_regions + rows.get_column("_r").to_numpy()).arg_sort().to_numpy()
-    key_o = key[order]
-    g_o = key_o % n_groups
-    iy_o = key_o // n_groups
-    year_o = (iy_o % n_years + y_min).astype(np.int32)
-    i_o = iy_o // n_years
+    # Output in the computed order: indicator, year, group (codes are lexical), then value.
+    g_code = key % n_groups
+    iy = key // n_groups
+    year = (iy % n_years + y_min).astype(np.int32)
 
     def f64(name: str, arr: np.ndarray) -> pl.Series:
-        return pl.Series(name, arr[order], dtype=pl.Float64, nan_to_null=True)
+        return pl.Series(name, arr, dtype=pl.Float64, nan_to_null=True)
 
     def u32(name: str, arr: np.ndarray) -> pl.Series:
-        return pl.Series(name, arr[order], dtype=pl.Float64, nan_to_null=True).cast(pl.UInt32)
+        return pl.Series(name, arr, dtype=pl.Float64, nan_to_null=True).cast(pl.UInt32)
 
     return pl.DataFrame([
-        ind_enum.categories.gather(i_o).alias("indicator"),
-        pl.Series("year", year_o, dtype=pl.Int32),
-        reg_enum.categories.gather(rows.get_column("_r").gather(order)).alias("region"),
-        grp_enum.categories.gather(g_o).alias("group"),
-        pl.Series("n", m[order], dtype=pl.UInt32),
+        ind_enum.categories.gather(iy // n_years).alias("indicator"),
+        pl.Series("year", year, dtype=pl.Int32),
+        reg_enum.categories.gather(region_code).alias("region"),
+        grp_enum.categories.gather(g_code).alias("group"),
+        pl.Series("n", m, dtype=pl.UInt32),
         f64("median", median), f64("q1", q1), f64("q3", q3), f64("mean", mean),
         f64("weighted_mean", wmean), f64("min", vmin), f64("max", vmax),
         u32("rank", rank_f), u32("rank_of", rank_of_f), f64("percentile", percentile),
-        pl.Series(_POSITIONS, dtype=pl.Utf8).gather(pos_code[order]).alias("position"),
+        pl.Series(_POSITIONS, dtype=pl.Utf8).gather(pos_code).alias("position"),
     ])
