@@ -22,7 +22,7 @@ from gevinst.core.regions import FYLKE, KOMMUNE
 from gevinst.errors import UserError
 from gevinst.sources import bundled
 from gevinst.store.models import Observation, Variable, Vintage
-from gevinst.store.queries import observations, recomposed, select_vintages
+from gevinst.store.queries import observations, read_cache, recomposed, select_vintages, series
 
 from .models import Baseline, BaselineValue
 
@@ -52,6 +52,8 @@ class BaselineResult:
     values: pl.DataFrame  # all regions, all years used
     vintage_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    aggregates: pl.DataFrame | None = None  # indicator, region (EAK, EAKUO, EKGnn), year, value, flag, basis
+    kostra_group: str | None = None
 
     @property
     def peer_description(self) -> str:
@@ -86,17 +88,6 @@ def default_year(region: str) -> int:
     if start.first_year is not None and reg.predecessors(start.code):
         return start.first_year - 1
     return reg.last_year if v.last_year is None else v.last_year
-
-
-def _code_in_structure(code: str, structure_year: int) -> str | None:
-    """The code of ``code``'s lineage (same territory) valid in ``structure_year``."""
-    reg = bundled.registry()
-    if not reg.knows(code):
-        return None
-    for v in reg.history(code):
-        if v.valid_in(structure_year):
-            return v.code
-    return None
 
 
 def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[dict[str, list[str]], list[str]]:
@@ -134,7 +125,7 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
             group = rows["kostra_group"][-1]
             members = []
             for m in bundled.kostra_group_members(group, structure_year):
-                mapped = _code_in_structure(m, structure_year)
+                mapped = reg.code_in_structure(m, structure_year)
                 if mapped:
                     members.append(mapped)
                 else:
@@ -148,7 +139,7 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
     if custom:
         mapped = []
         for c in custom:
-            m = _code_in_structure(c, structure_year)
+            m = reg.code_in_structure(c, structure_year)
             if m:
                 mapped.append(m)
             else:
@@ -162,8 +153,13 @@ def _count_variable(code: str) -> Variable:
     return Variable(code=code, kind="count")
 
 
-def _sum_parts(codes: list[str], structure_year: int, years: list[int], level: str) -> pl.DataFrame:
-    parts = [recomposed(_count_variable(c), structure_year, years, level) for c in codes]
+def _sum_parts(codes: list[str], structure_year: int, years: list[int], level: str, memo: dict) -> pl.DataFrame:
+    """The sum of count variables recomposed onto the structure (``memo`` keeps each variable's frame)."""
+    parts = []
+    for c in codes:
+        if c not in memo:
+            memo[c] = recomposed(_count_variable(c), structure_year, years, level)
+        parts.append(memo[c])
     stacked = pl.concat(parts)
     n = len(codes)
     return stacked.group_by(["region", "year"]).agg(
@@ -181,7 +177,7 @@ def indicator_values(indicators, structure_year: int, years: list[int], level: s
     frames = []
     vintage_ids: set[int] = set()
     available = set(Observation.objects.values_list("variable_id", flat=True).distinct())
-    population = None
+    memo: dict[str, pl.DataFrame] = {}
     for ind in indicators:
         codes = list(ind.numerator or []) + list(ind.denominator or []) + ([ind.variable] if ind.variable else [])
         if not codes or not all(c in available for c in codes):
@@ -189,8 +185,8 @@ def indicator_values(indicators, structure_year: int, years: list[int], level: s
         for c in codes:
             vintage_ids |= set(select_vintages(observations(c, years))["vintage_id"].unique().to_list())
         if ind.numerator:
-            num = _sum_parts(list(ind.numerator), structure_year, years, level)
-            den = _sum_parts(list(ind.denominator), structure_year, years, level)
+            num = _sum_parts(list(ind.numerator), structure_year, years, level, memo)
+            den = _sum_parts(list(ind.denominator), structure_year, years, level, memo)
             v = num.join(den, on=["region", "year"], how="inner", suffix="_den").select(
                 pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32),
                 pl.when((pl.col("value_den") > 0) & pl.col("value").is_not_null())
@@ -207,12 +203,7 @@ def indicator_values(indicators, structure_year: int, years: list[int], level: s
             )
             weight_code = getattr(ind, "weight", None) or ("population" if "population" in available else None)
             if weight_code and weight_code in available:
-                if population is None or weight_code != "population":
-                    w = recomposed(_count_variable(weight_code), structure_year, years, level)
-                    if weight_code == "population":
-                        population = w
-                else:
-                    w = population
+                w = _sum_parts([weight_code], structure_year, years, level, memo)
                 v = v.join(w.select("region", "year", pl.col("value").alias("weight")), on=["region", "year"], how="left")
             else:
                 v = v.with_columns(pl.lit(None, pl.Float64).alias("weight"))
@@ -224,8 +215,77 @@ def indicator_values(indicators, structure_year: int, years: list[int], level: s
     return pl.concat([f.select(list(schema)).cast(schema) for f in frames]), vintage_ids
 
 
+AGGREGATE_SCHEMA = {"indicator": pl.Utf8, "region": pl.Utf8, "year": pl.Int32, "value": pl.Float64,
+                    "flag": pl.Utf8, "basis": pl.Utf8}
+
+
+def aggregate_values(indicators, structure_year: int, years: list[int], codes: list[str]) -> pl.DataFrame:
+    """The country, the country without Oslo and a KOSTRA group for each indicator.
+
+    ``basis`` says where a value comes from: ``publisert`` — SSB's own figure for
+    the aggregate, as stored (e.g. from a KOSTRA table or the bundled workbook);
+    ``beregnet`` — rebuilt from the parts of every member (numerator and
+    denominator summed over all municipalities; missing when any member lacks a
+    number, never from a partial set).
+    """
+    available = set(Observation.objects.values_list("variable_id", flat=True).distinct())
+    frames = []
+    memo: dict[str, pl.DataFrame] = {}
+    for ind in indicators:
+        if ind.numerator:
+            parts = list(ind.numerator) + list(ind.denominator)
+            if not all(c in available for c in parts):
+                continue
+            def summed(var_codes):
+                for c in var_codes:
+                    if c not in memo:
+                        memo[c] = series(c, structure_year, years, codes).drop("name")
+                f = pl.concat([memo[c] for c in var_codes])
+                return f.group_by(["region", "year"]).agg(
+                    pl.when(pl.col("value").is_null().any()).then(None).otherwise(pl.col("value").sum()).alias("value"),
+                    normalise_flags(pl.col("flag").str.join(",")).alias("flag"),
+                )
+            num, den = summed(list(ind.numerator)), summed(list(ind.denominator))
+            frames.append(num.join(den, on=["region", "year"], suffix="_den").select(
+                pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32),
+                pl.when(pl.col("value_den") > 0).then(pl.col("value") / pl.col("value_den") * (ind.scale or 1.0))
+                .otherwise(None).alias("value"),
+                normalise_flags(pl.concat_str([pl.col("flag"), pl.col("flag_den")], separator=",")).alias("flag"),
+                pl.lit("beregnet").alias("basis"),
+            ))
+        elif ind.variable in available:
+            obs = select_vintages(observations(ind.variable, years)).filter(pl.col("region").is_in(codes))
+            published = obs.select(
+                pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32), "value",
+                pl.lit("").alias("flag"), pl.lit("publisert").alias("basis"),
+            )
+            frames.append(published)
+            if Variable.objects.filter(code=ind.variable, kind="count").exists():
+                # a count adds up: where SSB's aggregate is not stored, sum all members
+                computed = series(ind.variable, structure_year, years, codes).select(
+                    pl.lit(ind.id).alias("indicator"), "region", pl.col("year").cast(pl.Int32), "value", "flag",
+                    pl.lit("beregnet").alias("basis"),
+                ).join(published.select("region", "year"), on=["region", "year"], how="anti")
+                frames.append(computed)
+    if not frames:
+        return pl.DataFrame(schema=AGGREGATE_SCHEMA)
+    return pl.concat([f.cast(AGGREGATE_SCHEMA) for f in frames]).select(list(AGGREGATE_SCHEMA))
+
+
+def kostra_group_of(region: str) -> str | None:
+    """The KOSTRA group code (``EKG10``) of ``region`` in the latest bundled grouping."""
+    current = bundled.registry().history(region)[-1].code
+    rows = bundled.region_attributes().filter(pl.col("region") == current).sort("year")
+    return rows["kostra_group"][-1] if rows.height else None
+
+
 def compute_baseline(region: str, year: int | None = None, area: str | None = None, peers: str | None = None) -> BaselineResult:
     """Everything a nullpunktsmåling shows for ``region`` (see :func:`gevinst.core.baseline.baseline`)."""
+    with read_cache():
+        return _compute_baseline(region, year, area, peers)
+
+
+def _compute_baseline(region: str, year: int | None, area: str | None, peers: str | None) -> BaselineResult:
     reg = bundled.registry()
     region = region.strip()
     reg.versions_of(region)  # unknown → UnknownRegionError
@@ -250,7 +310,12 @@ def compute_baseline(region: str, year: int | None = None, area: str | None = No
         orient="row",
     )
     ind_frame = catalogue.frame().filter(pl.col("id").is_in([i.id for i in chosen]))
-    rows, stats = core.baseline(values, ind_frame, region if level == KOMMUNE or len(region) == 2 else region, year, peers_frame)
+    rows, stats = core.baseline(values, ind_frame, region, year, peers_frame)
+    sizes = pl.DataFrame([(g, len([m for m in ms if m != region])) for g, ms in groups.items()],
+                         schema={"group": pl.Utf8, "size": pl.UInt32}, orient="row")
+    stats = stats.join(sizes, on="group", how="left")
+    group = kostra_group_of(region) if level == KOMMUNE else None
+    aggregates = aggregate_values(chosen, structure_year, years, ["EAK", "EAKUO"] + ([group] if group else []))
     if structure_year != year:
         preds = ", ".join(f"{c.from_code} {c.from_name}" for c in reg.predecessors(reg.history(region)[0].code))
         notes.insert(0, f"{version.name} fantes ikke i {year}; verdiene er bygd opp av {preds} "
@@ -258,7 +323,7 @@ def compute_baseline(region: str, year: int | None = None, area: str | None = No
     return BaselineResult(
         region=region, region_name=version.name, level=level, year=year, structure_year=structure_year,
         area=area, peer_groups=groups, indicators=ind_frame, rows=rows, stats=stats, values=values,
-        vintage_ids=sorted(vintage_ids), notes=notes,
+        vintage_ids=sorted(vintage_ids), notes=notes, aggregates=aggregates, kostra_group=group,
     )
 
 

@@ -143,6 +143,15 @@ def trends(values: pl.DataFrame, region: str, year: int, span: int = TREND_YEARS
     )
 
 
+def verdict(value: float | None, reference: float | None, direction: str | None) -> str:
+    """``bedre``/``dårligere``/``som sammenligningen`` by the indicator's direction; "" for neutral or missing."""
+    if value is None or reference is None or direction not in ("higher_better", "lower_better"):
+        return ""
+    if value == reference:
+        return "likt"
+    return "bedre" if (value > reference) == (direction == "higher_better") else "dårligere"
+
+
 def wilson_interval(share_percent: float | None, n: float | None, z: float = 1.96) -> tuple[float, float] | None:
     """95 % Wilson score interval for a share in percent with ``n`` in the denominator."""
     if share_percent is None or n is None or n <= 0:

@@ -248,6 +248,15 @@ class RegionRegistry:
             lineage.append(cur)
         return lineage
 
+    def code_in_structure(self, code: str, year: int) -> str | None:
+        """The code of ``code``'s lineage (same territory) valid in ``year``, if the territory existed then."""
+        if not self.knows(code):
+            return None
+        for v in self.history(code):
+            if v.valid_in(year):
+                return v.code
+        return None
+
     def current_code(self, code: str) -> str:
         """The code that continues ``code`` today when the territory is unchanged, else ``code``."""
         return self.history(code)[-1].code

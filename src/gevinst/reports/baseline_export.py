@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from gevinst.core.baseline import verdict
 from gevinst.core.formatting import format_number
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -27,7 +28,9 @@ CSV_COLUMNS = [
     "trend_slope", "kostra_median", "kostra_weighted_mean", "kostra_rank", "kostra_n", "kostra_position",
     "county_median", "county_weighted_mean", "county_rank", "county_n", "county_position",
     "country_median", "country_weighted_mean", "country_rank", "country_n", "country_position",
-    "custom_median", "custom_rank", "custom_n", "custom_position", "sdg", "source",
+    "custom_median", "custom_rank", "custom_n", "custom_position",
+    "country_value", "country_value_basis", "country_excl_oslo_value", "kostra_group", "kostra_group_value",
+    "kostra_group_value_basis", "position", "position_basis", "sdg", "source",
 ]
 
 
@@ -39,15 +42,13 @@ def safe_text(value: Any) -> Any:
 
 
 def _source_text(ind: dict) -> str:
-    src = ind.get("source") or {}
-    if isinstance(src, dict):
-        parts = [src.get("publisher") or ""]
-        if src.get("table"):
-            parts.append(f"tabell {src['table']}")
-        if src.get("contents"):
-            parts.append("/".join(src["contents"]))
-        return ", ".join(p for p in parts if p)
-    return str(src)
+    """«Statistisk sentralbyrå, tabell 12134 (KOSAGD230000)» from a catalogue frame row."""
+    text = ind.get("publisher") or ""
+    if ind.get("table"):
+        text += f", tabell {ind['table']}"
+        if ind.get("contents"):
+            text += f" ({ind['contents']})"
+    return text
 
 
 def flat_rows(result) -> list[dict]:
@@ -56,6 +57,10 @@ def flat_rows(result) -> list[dict]:
         (r["indicator"], r["group"]): r for r in result.stats.iter_rows(named=True)
     }
     meta = {r["id"]: r for r in result.indicators.iter_rows(named=True)}
+    aggregates: dict[tuple[str, str], dict] = {}
+    if result.aggregates is not None:
+        for a in result.aggregates.filter(pl.col("year") == result.year).iter_rows(named=True):
+            aggregates[(a["indicator"], a["region"])] = a
     out = []
     for r in result.rows.iter_rows(named=True):
         m = meta.get(r["indicator"], {})
@@ -66,8 +71,8 @@ def flat_rows(result) -> list[dict]:
             "value": r["value"], "flag": r["flag"], "noise": r["noise"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
             "trend_first_year": r["first_year"], "trend_first_value": r["first_value"],
             "trend_change": r["change"], "trend_slope": r["slope"],
-            "sdg": ", ".join(m.get("sdg") or []) if isinstance(m.get("sdg"), list) else (m.get("sdg") or ""),
-            "source": m.get("source_text") or _source_text(m),
+            "sdg": m.get("sdg") or "",
+            "source": _source_text(m),
         }
         for g in ("kostra", "county", "country", "custom"):
             s = stats.get((r["indicator"], g), {})
@@ -76,6 +81,28 @@ def flat_rows(result) -> list[dict]:
             row[f"{g}_rank"] = s.get("rank")
             row[f"{g}_n"] = s.get("n")
             row[f"{g}_position"] = s.get("position")
+        country = aggregates.get((r["indicator"], "EAK"), {})
+        group = aggregates.get((r["indicator"], result.kostra_group), {}) if result.kostra_group else {}
+        row["country_value"] = country.get("value")
+        row["country_value_basis"] = country.get("basis") if country.get("value") is not None else None
+        row["country_excl_oslo_value"] = aggregates.get((r["indicator"], "EAKUO"), {}).get("value")
+        row["kostra_group"] = result.kostra_group
+        row["kostra_group_value"] = group.get("value")
+        row["kostra_group_value_basis"] = group.get("basis") if group.get("value") is not None else None
+        for g in ("kostra", "county", "country", "custom"):
+            s = stats.get((r["indicator"], g), {})
+            row[f"{g}_size"] = s.get("size")
+        # Where the region stands: against the country's figure (SSB's, or rebuilt from all
+        # municipalities), else against the median of the municipalities with numbers when at
+        # least half of them have one; otherwise no verdict.
+        if row["country_value"] is not None:
+            row["position"] = verdict(r["value"], row["country_value"], row["direction"])
+            row["position_basis"] = "landet"
+        elif row["country_n"] and row["country_size"] and row["country_n"] >= row["country_size"] / 2:
+            row["position"] = verdict(r["value"], row["country_median"], row["direction"])
+            row["position_basis"] = "median"
+        else:
+            row["position"], row["position_basis"] = "", ""
         row["trend"] = [{"year": p["year"], "value": p["value"]} for p in (r["series"] or [])]
         out.append(row)
     return out
@@ -116,9 +143,11 @@ def to_xlsx(result, path) -> None:
     columns = [
         ("Indikator", "name", None, 42), ("Enhet", "unit", None, 14), ("Bærekraftsmål", "sdg", None, 14),
         (f"Verdi {result.year}", "value", "#,##0.0", 12), ("Merknad", "flag", None, 12),
+        ("Landet", "country_value", "#,##0.0", 12), ("Landet uten Oslo", "country_excl_oslo_value", "#,##0.0", 12),
+        ("KOSTRA-gruppen", "kostra_group_value", "#,##0.0", 12),
         ("KOSTRA-gruppe, median", "kostra_median", "#,##0.0", 14), ("Plass i KOSTRA-gruppen", "kostra_rank", "0", 10),
-        ("Fylket, median", "county_median", "#,##0.0", 12), ("Landet, median", "country_median", "#,##0.0", 12),
-        ("Landet, vektet", "country_weighted_mean", "#,##0.0", 12), ("Posisjon (landet)", "country_position", None, 14),
+        ("Fylket, median", "county_median", "#,##0.0", 12), ("Kommunene, median", "country_median", "#,##0.0", 12),
+        ("Posisjon", "position", None, 12),
         ("Utvikling fra", "trend_first_year", "0", 10), ("Endring", "trend_change", "#,##0.0", 10),
         ("Kilde", "source", None, 36),
     ]
@@ -183,15 +212,22 @@ def to_text(result) -> str:
              f"Kommunestruktur {result.structure_year}. Sammenligning: {result.peer_description}."]
     lines += [f"Merk: {n}" for n in result.notes]
     lines.append("")
-    lines.append(f"{'Indikator':<48}{'Verdi':>12}{'KOSTRA-median':>15}{'Landet':>12}  Posisjon")
-    for r in flat_rows(result):
-        value = format_number(r["value"], 1) if r["value"] is not None else "mangler"
+    lines.append(f"{'Indikator':<48}{'Verdi':>12}{'Landet':>12}{'KOSTRA-gr.':>12}{'Median*':>12}  Posisjon")
+    rows = flat_rows(result)
+    for r in [r for r in rows if r["value"] is not None]:
+        median = format_number(r["country_median"], 1)
         lines.append(
-            f"{(r['name'] or r['indicator'])[:47]:<48}{value:>12}{format_number(r['kostra_median'], 1):>15}"
-            f"{format_number(r['country_median'], 1):>12}  {r['country_position'] or ''}"
+            f"{(r['name'] or r['indicator'])[:47]:<48}{format_number(r['value'], 1):>12}"
+            f"{format_number(r['country_value'], 1):>12}{format_number(r['kostra_group_value'], 1):>12}"
+            f"{median:>12}  {r['position']}"
+            + (f"  ({r['country_n']} av {r['country_size']} kommuner har tall)" if r["country_n"] is not None
+               and r["country_size"] and r["country_n"] < r["country_size"] else "")
             + (f"  [{r['flag']}]" if r["flag"] else "")
         )
-    missing = sum(1 for r in flat_rows(result) if r["value"] is None)
+    lines += ["", "* Median for kommunene som har tall. Landet og KOSTRA-gruppen er SSBs publiserte tall der de "
+              "finnes, ellers beregnet av tellere og nevnere for alle kommuner. Posisjon: mot landet, ellers mot "
+              "medianen når minst halvparten av kommunene har tall."]
+    missing = sum(1 for r in rows if r["value"] is None)
     if missing:
         lines += ["", f"{missing} indikatorer mangler data. Hent dem med «gevinst fetch catalogue"
                   + (f" --area {result.area}" if result.area else "") + "»."]

@@ -13,6 +13,8 @@ years before 2024 rebuilt from the codes of their own time (0230, 3029).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import polars as pl
 
@@ -45,11 +47,40 @@ def get_variable(code: str) -> Variable:
         ) from None
 
 
+_cache: ContextVar[dict | None] = ContextVar("gevinst_observation_cache", default=None)
+
+
+@contextmanager
+def read_cache():
+    """Within this block, each variable's observations are read from the database once.
+
+    For computations that touch the same variables many times (a baseline over
+    the whole catalogue). Outside the block every call reads afresh.
+    """
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
 def observations(variable: str, years: Iterable[int] | None = None) -> pl.DataFrame:
     """Observations of ``variable`` as stored, with the structure of their vintage.
 
     Columns: ``region, year, period, value, status, estimated, vintage_id, structure_year``.
     """
+    cache = _cache.get()
+    years = sorted(set(years)) if years is not None else None
+    key = (variable, tuple(years) if years is not None else None)
+    if cache is not None and key in cache:
+        return cache[key]
+    frame = _read_observations(variable, years)
+    if cache is not None:
+        cache[key] = frame
+    return frame
+
+
+def _read_observations(variable: str, years: list[int] | None) -> pl.DataFrame:
     qs = Observation.objects.filter(variable_id=variable, period="")
     if years is not None:
         qs = qs.filter(year__in=list(years))
@@ -102,7 +133,10 @@ def _aggregate_members(code: str, target_year: int) -> list[str] | None:
     if code == "EAKUO":
         return [c for c in municipalities if c != "0301"]
     if code.startswith("EKG"):
-        return kostra_group_members(code, target_year)
+        # The grouping is bundled in 2024 codes: follow each member to its code in the target
+        # year. A member whose territory did not exist then stays as it is, so the group's
+        # total comes out missing rather than silently smaller.
+        return [reg.code_in_structure(m, target_year) or m for m in kostra_group_members(code, target_year)]
     if code.startswith("EKA") and len(code) == 5:
         return [c for c in municipalities if c[:2] == code[3:]]
     return None
