@@ -13,14 +13,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_all()
 
 
-@pytest.fixture
-def bundled_db(db):
-    """The test database with the bundled data (reloaded if a transactional test flushed it)."""
+def ensure_bundled() -> None:
+    """Load the bundled data unless it is there (a transactional test may have flushed it)."""
     from gevinst.store.bundled_load import load_all
     from gevinst.store.models import Vintage
 
     if not Vintage.objects.filter(source="bundled").exists():
         load_all()
+
+
+@pytest.fixture
+def bundled_db(db):
+    """The test database with the bundled data (reloaded if a transactional test flushed it)."""
+    ensure_bundled()
     return db
 
 

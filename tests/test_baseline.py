@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
+from conftest import ensure_bundled
 from gevinst.baselines.models import Baseline
 from gevinst.baselines.service import adopt, compute_baseline, follow_up
 from gevinst.errors import UserError
@@ -52,6 +53,7 @@ PUBLISHED_2025 = [
 @pytest.fixture(scope="module")
 def lorenskog_2025(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        ensure_bundled()
         return compute_baseline("3222", 2025)
 
 
