@@ -70,8 +70,9 @@ def national_peer_statistics(
     year and group, then by the region's value (ascending; ties by region
     code) — the order the computation produces; sort by region yourself if
     needed (about 0.1–0.2 s more for the whole country). ``n`` counts the
-    peers with values, excluding the region. Where ``n`` is 0 (the region is alone with a value in its group)
-    the statistics, rank and percentile are null and position is empty —
+    peers with values, excluding the region. Where ``n`` is 0 (the region is
+    alone with a value in its group) the statistics, rank, rank_of and
+    percentile are null and position is empty —
     :func:`~gevinst.core.baseline.peer_statistics` gives no row there; every
     other row equals its result for that region and year.
     """
@@ -88,8 +89,8 @@ def national_peer_statistics(
     if v.height == 0 or mem.height == 0:
         return _empty()
 
-    # Integer codes in lexical order (Enum physicals), so the big frame is joined and
-    # sorted on integers and the output order (indicator, year, group, region) is one int sort.
+    # Integer codes in lexical order (Enum physicals): the big frame is joined and sorted
+    # on integers, and the output comes out ordered by indicator, year and group names.
     ind_enum = pl.Enum(v.get_column("indicator").unique().sort())
     grp_enum = pl.Enum(mem.get_column("group").unique().sort())
     reg_enum = pl.Enum(mem.get_column("region").unique().sort())
@@ -109,6 +110,8 @@ def national_peer_statistics(
     # Rows sorted by (group key, value, region) with a single int64 sort: each value's
     # position in the global (value, region) order breaks the ties within a group key.
     n_v = v.height
+    if len(ind_enum.categories) * n_years * n_groups * n_v >= 2**62:
+        raise ValueError("national_peer_statistics: input too large for the int64 sort key")
     v = v.sort(["value", "_r"])
     sk = (
         v.with_row_index("_vr")
