@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover
 SEED = 3
 YEARS = list(range(2015, 2025))
 N_FAST = 5  # repetitions for the Polars version
-N_SLOW = 3  # repetitions for pandas (slow)
+N_SLOW = 1  # repetitions for pandas (about two minutes each; one run keeps make bench short)
 N_FALLBACK_INDICATORS = 90
 
 #: Real population shares used when the catalogue is not available: id -> (numerator, direction).

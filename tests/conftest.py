@@ -29,6 +29,15 @@ def bundled_db(db):
     return db
 
 
+@pytest.fixture(autouse=True)
+def _sync_orm_beside_playwright(request, monkeypatch):
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+    there are still synchronous and safe. Set only for browser tests and only while they run,
+    so it never leaks into a server started by another test (Django's deploy check rejects it)."""
+    if request.node.get_closest_marker("browser"):
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 @pytest.fixture(scope="session")
 def registry():
     from gevinst.sources.bundled import registry as build

@@ -8,15 +8,10 @@ checks are grouped into few tests to keep the module fast.
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from browser_helpers import format_violations, launch, run_axe
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls
-# here (loading the bundled data) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -61,7 +61,8 @@ def _base_env(data_dir: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("GEVINST_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("GEVINST_")
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["GEVINST_DATA_DIR"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
