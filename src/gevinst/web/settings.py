@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gevinst.store",
     "gevinst.regions",
     "gevinst.baselines",
+    "gevinst.economy",
     "gevinst.catalogue",
 ]
 

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gevinst.regions.urls")),
     path("", include("gevinst.baselines.urls")),
+    path("", include("gevinst.economy.urls")),
 ]
