@@ -599,8 +599,28 @@ def _map(result, ind, name: str, dec: int) -> dict | None:
         peers=peers,
         decimals=dec,
     )
+    inset = None
+    county = reg.county_of(region, maps.MAP_STRUCTURE_YEAR) if region else None
+    box = maps.focus_box([region], county=county.code if county else None) if region else None
+    if box:
+        inset = maps.choropleth(
+            values,
+            chart_id="indicator-map-inset",
+            title=_("Utsnitt av kartet: %(county)s med %(region)s")
+            % {"county": county.name if county else "", "region": result.region_name},
+            description=_(
+                "Samme farger som kartet over hele landet. %(region)s er markert med tykk kant, "
+                "sammenligningskommuner i utsnittet med stiplet kant."
+            ) % {"region": result.region_name},
+            legend=maps.LegendTexts("", "", ""),
+            region=region,
+            peers=peers,
+            focus=box,
+        )
     return {
         "svg": mark_safe(svg),  # noqa: S308 - escaped in maps.py
+        "inset": mark_safe(inset) if inset else "",  # noqa: S308
+        "county_name": county.name if county else "",
         "rows": rows,
         "n": len(known),
         "total": len(geo.shapes),

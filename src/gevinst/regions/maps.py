@@ -235,6 +235,28 @@ def classify(value: float | None, breaks: Sequence[float]) -> int | None:
 
 
 # ------------------------------------------------------------------ drawing
+def focus_box(codes: Iterable[str], *, county: str | None = None, margin: float = 0.12,
+              min_size: float = 24.0) -> tuple[float, float, float, float] | None:
+    """A box around the municipalities ``codes`` (and the ``county``, if given), with a margin.
+
+    At least ``min_size`` map units on each side and never outside the map.
+    """
+    geo = municipalities()
+    boxes = [geo.shapes[c].bbox for c in codes if c in geo.shapes]
+    if county and county in counties().shapes:
+        boxes.append(counties().shapes[county].bbox)
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    w, h = max(x1 - x0, min_size), max(y1 - y0, min_size)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w, h = w * (1 + 2 * margin), h * (1 + 2 * margin)
+    x0, y0 = max(0.0, cx - w / 2), max(0.0, cy - h / 2)
+    x1, y1 = min(geo.width, cx + w / 2), min(geo.height, cy + h / 2)
+    return (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+
+
 @dataclass(frozen=True)
 class LegendTexts:
     missing: str
@@ -252,34 +274,52 @@ def choropleth(
     region: str | None = None,
     peers: Iterable[str] = (),
     decimals: int = 1,
+    focus: tuple[float, float, float, float] | None = None,
 ) -> str:
     """Municipalities coloured by ``values`` (2024 codes) in 5 quantile classes, grey where missing.
 
     ``region`` is outlined thickly and marked with a ring; ``peers`` are outlined.
-    The legend names the class limits (Norwegian number format).
+    The legend names the class limits (Norwegian number format). With ``focus``
+    (a box in map units, e.g. :func:`focus_box`) the map is a close-up of that box,
+    with the same classes and no legend (it belongs next to the full map).
     """
     geo = municipalities()
     fylker = counties()
     breaks = quantile_breaks(values.values())
-    legend_w = 150
-    width, height = geo.width + legend_w, geo.height
     cid = escape(chart_id, quote=True)
+    if focus:
+        fx0, fy0, fx1, fy1 = focus
+        width, height = fx1 - fx0, fy1 - fy0
+        view, css, legend_w = f"{_fmt(fx0)} {_fmt(fy0)} {_fmt(width)} {_fmt(height)}", "map map-inset", 0.0
+    else:
+        legend_w = 150.0
+        width, height = geo.width + legend_w, geo.height
+        view, css = f"0 0 {_fmt(width)} {_fmt(height)}", "map"
+
+    def visible(shape: Shape) -> bool:
+        if not focus:
+            return True
+        b = shape.bbox
+        return not (b[2] < focus[0] or b[0] > focus[2] or b[3] < focus[1] or b[1] > focus[3])
+
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {_fmt(width)} {_fmt(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="{view}" '
         f'role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
         '<g class="map-areas" aria-hidden="true">',
     ]
     for code, shape in geo.shapes.items():
+        if not visible(shape):
+            continue
         cls = classify(values.get(code), breaks)
         css = "map-missing" if cls is None else f"map-c{cls}"
         parts.append(f'<path class="{css}" d="{shape.d}"/>')
     parts.append("</g>")
     parts.append('<g class="map-counties" aria-hidden="true">')
-    parts.extend(f'<path d="{s.d}"/>' for s in fylker.shapes.values())
+    parts.extend(f'<path d="{s.d}"/>' for s in fylker.shapes.values() if visible(s))
     parts.append("</g>")
-    peer_set = [p for p in dict.fromkeys(peers) if p != region and p in geo.shapes]
+    peer_set = [p for p in dict.fromkeys(peers) if p != region and p in geo.shapes and visible(geo.shapes[p])]
     if peer_set:
         parts.append('<g class="map-peers" aria-hidden="true">')
         parts.extend(f'<path d="{geo.shapes[p].d}"/>' for p in peer_set)
@@ -287,10 +327,11 @@ def choropleth(
     if region and region in geo.shapes:
         s = geo.shapes[region]
         cx, cy = s.centre
-        parts.append(
-            f'<g class="map-region" aria-hidden="true"><path d="{s.d}"/>'
-            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="9"/></g>'
-        )
+        ring = "" if focus else f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="9"/>'
+        parts.append(f'<g class="map-region" aria-hidden="true"><path d="{s.d}"/>{ring}</g>')
+    if focus:
+        parts.append("</svg>")
+        return "".join(parts)
     # legend
     lx, ly = geo.width + 8, 16
     parts.append('<g class="map-legend" aria-hidden="true">')
