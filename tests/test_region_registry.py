@@ -88,3 +88,18 @@ def test_name_change_without_new_code(registry):
     # 1826 Hattfjelldal got its sami name in 2020 and kept its code
     changes = [c for c in registry.changes_from("1826") if c.year == 2020]
     assert [(c.kind, c.to_code) for c in changes] == [("name", "1826")]
+
+
+def test_ssb_aggregates_are_regions(registry, bundled_db, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    codes = {a.code for a in registry.aggregates()}
+    assert {"EAK", "EAKUO", "EKG01", "EKG17", "EKA32", "EKA03"} <= codes
+    call_command("region", "EKG13", "--format", "json")
+    s = json.loads(capsys.readouterr().out)
+    assert s["level"] == "aggregat" and [m["code"] for m in s["members"]] == ["0301"]
+    call_command("region", "EAKUO", "--format", "json")
+    s = json.loads(capsys.readouterr().out)
+    assert len(s["members"]) == 356 and "0301" not in {m["code"] for m in s["members"]}

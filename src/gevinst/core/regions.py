@@ -132,6 +132,7 @@ class RegionRegistry:
         self._population = population
         self._estimated_groups = estimated_groups or []
         self._mapping_cache: dict[tuple[int, int, str], pl.DataFrame] = {}
+        self._group_descriptions: dict[str, str] = {}
         self.structure_years = sorted(structure_years)
         self._by_code: dict[str, list[UnitVersion]] = defaultdict(list)
         for v in self.versions:
@@ -260,6 +261,30 @@ class RegionRegistry:
     def current_code(self, code: str) -> str:
         """The code that continues ``code`` today when the territory is unchanged, else ``code``."""
         return self.history(code)[-1].code
+
+    # ----------------------------------------------------------- aggregates
+    def aggregates(self) -> list[AggregateUnit]:
+        """SSB's aggregate units: the country, without Oslo, the KOSTRA groups, each county's municipalities.
+
+        SSB publishes KOSTRA figures for these codes (``EAK``, ``EAKUO``, ``EKG01``–``EKG17``,
+        ``EKAnn``). Their membership in a given structure is resolved where the data is
+        (:mod:`gevinst.store.queries`): the KOSTRA grouping is an attribute, not territory.
+        """
+        out = [
+            AggregateUnit("EAK", "Landet", "Alle kommuner"),
+            AggregateUnit("EAKUO", "Landet uten Oslo", "Alle kommuner unntatt 0301 Oslo"),
+        ]
+        out += [AggregateUnit(f"EKG{n:02d}", f"KOSTRA-gruppe {n}", self._group_descriptions.get(f"EKG{n:02d}", ""))
+                for n in range(1, 18)]
+        seen = set()
+        for v in sorted(self.versions, key=lambda v: -(v.last_year or 9999)):
+            if v.level == FYLKE and v.code not in seen:
+                seen.add(v.code)
+                out.append(AggregateUnit(f"EKA{v.code}", f"{v.name} (kommunene)", f"Kommunene i fylke {v.code} {v.name}"))
+        return out
+
+    def aggregate(self, code: str) -> AggregateUnit | None:
+        return next((a for a in self.aggregates() if a.code == code), None)
 
     # ------------------------------------------------------------- mapping
     def _base(self, atoms: frozenset[str]) -> float | None:

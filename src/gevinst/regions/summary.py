@@ -43,6 +43,9 @@ def region_summary(code: str) -> dict:
     Raises :class:`~gevinst.errors.UnknownRegionError` for an unknown code.
     """
     reg = bundled.registry()
+    aggregate = reg.aggregate(code)
+    if aggregate is not None:
+        return _aggregate_summary(aggregate)
     versions = reg.versions_of(code)
     latest = versions[-1]
     lineage = reg.history(code)
@@ -104,3 +107,18 @@ def region_summary(code: str) -> dict:
         if pop_year is not None else None
     )
     return out
+
+
+def _aggregate_summary(agg) -> dict:
+    """An SSB aggregate (EAK, EAKUO, EKGnn, EKAnn): its members in the current structure."""
+    from gevinst.store.queries import aggregate_members
+
+    reg = bundled.registry()
+    members = aggregate_members(agg.code, reg.last_year) or []
+    return {
+        "code": agg.code, "name": agg.name, "level": "aggregat", "level_label": "aggregat",
+        "description": agg.description, "current": True,
+        "members": [{"code": m, "name": reg.name(m) if reg.knows(m) else m} for m in members],
+        "members_year": reg.last_year,
+        "source": "SSB, regionkoder for KOSTRA-aggregater" + (" og KOSTRA-gruppering 2024" if agg.code.startswith("EKG") else ""),
+    }

@@ -161,9 +161,21 @@ def registry() -> RegionRegistry:
     """The region registry built from the bundled KLASS files (cached per process; immutable)."""
     lists = {y: klass_code_list(y) for y in (2013, 2017, 2018, 2019, 2020)}
     lists[2024] = klass_codes_2024()
-    return build_registry(
+    reg = build_registry(
         lists, region_transitions(), counties(), split_shares(), population_as_published(), LAST_STRUCTURE_YEAR
     )
+    reg._group_descriptions = {
+        code: ", ".join(
+            part for part in (
+                (f"{band} innbyggere" if band[:1].isdigit() else band) if band else "",
+                f"{bound.lower()} bundne kostnader" if bound else "",
+                f"{income.lower()} frie disponible inntekter" if income else "",
+            ) if part
+        )
+        for code, band, bound, income in kostra_group_descriptions()
+        .select("code", "population_band", "bound_costs", "free_income").iter_rows()
+    }
+    return reg
 
 
 # -------------------------------------------------------- region attributes

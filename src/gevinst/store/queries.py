@@ -125,7 +125,7 @@ def _mapping(structure_years: list[int], target_year: int, level: str) -> pl.Dat
     return mapping_for(structure_years, lambda y: reg.mapping(y, target_year, level))
 
 
-def _aggregate_members(code: str, target_year: int) -> list[str] | None:
+def aggregate_members(code: str, target_year: int) -> list[str] | None:
     reg = registry()
     municipalities = reg.codes_at(target_year, KOMMUNE)
     if code == "EAK":
@@ -161,7 +161,7 @@ def series(
     years = sorted(set(years)) if years is not None else None
     wanted = list(dict.fromkeys(regions)) if regions is not None else reg.codes_at(structure_year)
     for code in wanted:
-        if code not in AGGREGATE_NAMES and _aggregate_members(code, structure_year) is None:
+        if code not in AGGREGATE_NAMES and aggregate_members(code, structure_year) is None:
             reg.versions_of(code)  # raises UnknownRegionError for unknown codes
 
     municipal = recomposed(var, structure_year, years, KOMMUNE)
@@ -182,7 +182,7 @@ def series(
         if code in ("EAK", "EAKUO") and var.kind == "count":
             out.append(_national_total(var, years, code))
             continue
-        members = None if reg.knows(code) else _aggregate_members(code, structure_year)
+        members = None if reg.knows(code) else aggregate_members(code, structure_year)
         if members is not None:
             out.append(_sum_members(municipal, members, code, var))
     result = pl.concat(out) if out else pl.DataFrame(schema={k: v for k, v in SERIES_SCHEMA.items() if k != "name"})

@@ -32,6 +32,13 @@ class Command(BaseCommand):
             return
         w = self.stdout.write
         w(f"{s['code']} {s['name']} ({s['level_label']})")
+        if s["level"] == "aggregat":
+            w(s["description"])
+            w(_("%(n)s kommuner i %(y)s:") % {"n": len(s["members"]), "y": s["members_year"]})
+            for m in s["members"]:
+                w(f"  {m['code']} {m['name']}")
+            w(_("Kilde: %(s)s") % {"s": s["source"]})
+            return
         if not s["current"]:
             w(_("Ikke lenger gyldig.") + (f" {_('Nå')}: {s['current_code']}" if s.get("current_code") else ""))
         if s.get("county"):
