@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("bundled_db")
 def text_of(response) -> str:
     """The visible text of a page, whitespace collapsed (NBSP kept), without SVG internals."""
     html = response.content.decode()
-    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.DOTALL)
     html = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"[ \t\r\n]+", " ", unescape(html))
 
@@ -26,8 +26,8 @@ def text_of(response) -> str:
 def row_text(response, name: str) -> str:
     """The text of the table row whose header starts with ``name``."""
     html = response.content.decode()
-    for tr in re.findall(r"<tr>.*?</tr>", html, flags=re.S):
-        cells = re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", " ", tr, flags=re.S)))
+    for tr in re.findall(r"<tr>.*?</tr>", html, flags=re.DOTALL):
+        cells = re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<svg.*?</svg>|<[^>]+>", " ", tr, flags=re.DOTALL)))
         if cells.strip().startswith(name):
             return cells
     raise AssertionError(f"no row for {name!r}")

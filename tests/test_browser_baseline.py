@@ -11,7 +11,6 @@ import os
 import time
 
 import pytest
-
 from browser_helpers import format_violations, launch, run_axe
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -145,7 +145,7 @@ class BaselineForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        for name, errors in self.errors.items():
+        for name in self.errors:
             if name in self.fields:
                 ids = [f"{self[name].auto_id}_error"]
                 if self.fields[name].help_text:
@@ -320,7 +320,6 @@ def _resolve_region(request, code: str):
 # ------------------------------------------------------------------ rows
 def _rows(result) -> tuple[list[dict], dict[str, dict]]:
     """Table rows (flat export rows with display texts) and the catalogue entry per indicator."""
-    cat = load_catalogue()
     rows = []
     for r in baseline_export.flat_rows(result):
         ind = _indicator_by_id(r["indicator"])
@@ -329,7 +328,7 @@ def _rows(result) -> tuple[list[dict], dict[str, dict]]:
         trend = [charts.LinePoint(p["year"], p["value"]) for p in r["trend"] if p["value"] is not None]
         spark = ""
         if r["value"] is not None and len(trend) > 1:
-            spark = mark_safe(  # noqa: S308 - escaped in charts.py
+            spark = mark_safe(
                 charts.sparkline(
                     trend,
                     chart_id=f"spark-{r['indicator']}",
@@ -430,6 +429,15 @@ def _params_from(request, unit) -> tuple[BaselineForm, dict | None]:
     peers = form.peers_value if request.GET else None
     return form, {"year": year, "area": area, "peers": peers,
                   "peers_choice": data.get("peers") or "", "custom": data.get("custom") or ""}
+
+
+def _shown_form(form: BaselineForm, year: int, with_area: bool = False) -> BaselineForm:
+    """The form with the year actually used filled in (peers as the user gave them)."""
+    data = form.cleaned_data if form.is_bound else {}
+    shown = BaselineForm({"year": year, "peers": data.get("peers") or "", "custom": data.get("custom") or ""},
+                         last_year=form.last_year, with_area=with_area)
+    shown.is_valid()
+    return shown
 
 
 def _bind_defaults(form: BaselineForm, params: dict) -> BaselineForm:
@@ -618,8 +626,8 @@ def _map(result, ind, name: str, dec: int) -> dict | None:
             focus=box,
         )
     return {
-        "svg": mark_safe(svg),  # noqa: S308 - escaped in maps.py
-        "inset": mark_safe(inset) if inset else "",  # noqa: S308
+        "svg": mark_safe(svg),
+        "inset": mark_safe(inset) if inset else "",
         "county_name": county.name if county else "",
         "rows": rows,
         "n": len(known),
@@ -695,7 +703,7 @@ def indicator(request, code: str, indicator_id: str):
     has_points = any(p.value is not None for s in series for p in s.points)
     chart = None
     if has_points:
-        chart = mark_safe(  # noqa: S308
+        chart = mark_safe(
             charts.multi_line_chart(
                 series,
                 chart_id="indicator-chart",
@@ -717,7 +725,7 @@ def indicator(request, code: str, indicator_id: str):
     context = {
         "unit": unit,
         "ind": ind,
-        "form": form,
+        "form": _shown_form(form, result.year),
         "result": result,
         "row": row,
         "direction": DIRECTION_LABELS.get(ind.direction, ind.direction),
@@ -770,7 +778,7 @@ def sdg(request, code: str):
         )
     context = {
         "unit": unit,
-        "form": form,
+        "form": _shown_form(form, result.year),
         "result": result,
         "goals": goals,
         "goals_with_data": [g for g in goals if g["rows"]],

@@ -117,7 +117,7 @@ def project(lon: float, lat: float) -> Point:
 
 def _fmt(v: float) -> str:
     s = f"{v:.1f}"
-    return s[:-2] if s.endswith(".0") else s
+    return s.removesuffix(".0")
 
 
 def _load(name: str) -> dict:
