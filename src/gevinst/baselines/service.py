@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gevinst.catalogue import load_catalogue
 from gevinst.core import baseline as core
@@ -129,13 +130,13 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
                 if mapped:
                     members.append(mapped)
                 else:
-                    notes.append(f"{m} {reg.name(m)} fantes ikke med samme grenser i {structure_year} og er utelatt fra KOSTRA-gruppen.")
+                    notes.append(_("%(code)s %(name)s fantes ikke med samme grenser i %(year)s og er utelatt fra KOSTRA-gruppen.")
+                                 % {"code": m, "name": reg.name(m), "year": structure_year})
             groups["kostra"] = members
-            notes.append(
-                f"KOSTRA-gruppe {group} ({rows['year'][-1]}-inndelingen), omregnet til kommunestrukturen i {structure_year}."
-            )
+            notes.append(_("KOSTRA-gruppe %(group)s (%(year)s-inndelingen), omregnet til kommunestrukturen i %(structure)s.")
+                         % {"group": group, "year": rows["year"][-1], "structure": structure_year})
         else:
-            notes.append("KOSTRA-gruppen er ukjent for denne regionen.")
+            notes.append(_("KOSTRA-gruppen er ukjent for denne regionen."))
     if custom:
         mapped = []
         for c in custom:
@@ -143,7 +144,7 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
             if m:
                 mapped.append(m)
             else:
-                notes.append(f"{c} fantes ikke med samme grenser i {structure_year} og er utelatt.")
+                notes.append(_("%(code)s fantes ikke med samme grenser i %(year)s og er utelatt.") % {"code": c, "year": structure_year})
         groups["custom"] = mapped
     return groups, notes
 
@@ -292,7 +293,8 @@ def _compute_baseline(region: str, year: int | None, area: str | None, peers: st
     catalogue = load_catalogue()
     if area and area not in {a.id for a in catalogue.areas}:
         names = ", ".join(a.id for a in catalogue.areas)
-        raise UserError(f"Ukjent område «{area}». Områdene er: {names}.", f"unknown area {area!r}")
+        raise UserError(_("Ukjent område «%(area)s». Områdene er: %(names)s.") % {"area": area, "names": names},
+                        f"unknown area {area!r}")
     year = year or default_year(region)
     structure_year = structure_for(region, year)
     version = reg.version_at(region, structure_year) or reg.latest_version(region)
@@ -318,8 +320,8 @@ def _compute_baseline(region: str, year: int | None, area: str | None, peers: st
     aggregates = aggregate_values(chosen, structure_year, years, ["EAK", "EAKUO"] + ([group] if group else []))
     if structure_year != year:
         preds = ", ".join(f"{c.from_code} {c.from_name}" for c in reg.predecessors(reg.history(region)[0].code))
-        notes.insert(0, f"{version.name} fantes ikke i {year}; verdiene er bygd opp av {preds} "
-                        f"(kommunestrukturen i {structure_year}).")
+        notes.insert(0, _("%(name)s fantes ikke i %(year)s; verdiene er bygd opp av %(preds)s (kommunestrukturen i %(structure)s).")
+                     % {"name": version.name, "year": year, "preds": preds, "structure": structure_year})
     return BaselineResult(
         region=region, region_name=version.name, level=level, year=year, structure_year=structure_year,
         area=area, peer_groups=groups, indicators=ind_frame, rows=rows, stats=stats, values=values,
@@ -337,8 +339,9 @@ def adopt(result: BaselineResult, *, reason: str = "", adopted_by: str = "") -> 
     active = Baseline.objects.filter(region=result.region, area=result.area or "", superseded_by__isnull=True).first()
     if active is not None and not reason.strip():
         raise UserError(
-            f"{result.region} har allerede en vedtatt nullpunktsmåling for {active.year} "
-            f"(vedtatt {active.adopted_at:%d.%m.%Y}). Ny nullpunktsmåling krever en begrunnelse (--reason).",
+            _("%(region)s har allerede en vedtatt nullpunktsmåling for %(year)s (vedtatt %(date)s). "
+              "Ny nullpunktsmåling krever en begrunnelse (--reason).")
+            % {"region": result.region, "year": active.year, "date": f"{active.adopted_at:%d.%m.%Y}"},
             f"re-baselining {result.region} without a reason",
         )
     stats_by_ind: dict[str, dict] = {}

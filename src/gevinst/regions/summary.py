@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import polars as pl
+from django.utils.translation import gettext_lazy as _
 
 from gevinst.core.regions import FYLKE, KOMMUNE, Change, UnitVersion
 from gevinst.sources import bundled
 
 CHANGE_KIND_LABELS = {
-    "renumbering": "nytt kommunenummer",
-    "merger": "sammenslåing",
-    "split": "deling",
-    "name": "navneendring",
-    "boundary": "grenseendring",
-    "recreated": "gjenopprettet ved deling",
+    "renumbering": _("nytt kommunenummer"),
+    "merger": _("sammenslåing"),
+    "split": _("deling"),
+    "name": _("navneendring"),
+    "boundary": _("grenseendring"),
+    "recreated": _("gjenopprettet ved deling"),
 }
 
-LEVEL_LABELS = {KOMMUNE: "kommune", FYLKE: "fylke"}
+LEVEL_LABELS = {KOMMUNE: _("kommune"), FYLKE: _("fylke")}
 
 
 def _period(v: UnitVersion) -> dict:
@@ -28,7 +29,7 @@ def _change(c: Change) -> dict:
         "year": c.year,
         "date": f"{c.year}-01-01",
         "kind": c.kind,
-        "kind_label": CHANGE_KIND_LABELS.get(c.kind, c.kind),
+        "kind_label": str(CHANGE_KIND_LABELS.get(c.kind, c.kind)),
         "from_code": c.from_code,
         "from_name": c.from_name,
         "to_code": c.to_code,
@@ -62,7 +63,7 @@ def region_summary(code: str) -> dict:
         "code": code,
         "name": latest.name,
         "level": latest.level,
-        "level_label": LEVEL_LABELS[latest.level],
+        "level_label": str(LEVEL_LABELS[latest.level]),
         "valid_from": latest.first_year,
         "valid_to": latest.last_year,
         "current": latest.last_year is None,

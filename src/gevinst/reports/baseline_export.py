@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from gevinst.core.baseline import verdict
 from gevinst.core.formatting import format_number
@@ -141,15 +142,15 @@ def to_xlsx(result, path) -> None:
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E79")
     columns = [
-        ("Indikator", "name", None, 42), ("Enhet", "unit", None, 14), ("Bærekraftsmål", "sdg", None, 14),
-        (f"Verdi {result.year}", "value", "#,##0.0", 12), ("Merknad", "flag", None, 12),
-        ("Landet", "country_value", "#,##0.0", 12), ("Landet uten Oslo", "country_excl_oslo_value", "#,##0.0", 12),
-        ("KOSTRA-gruppen", "kostra_group_value", "#,##0.0", 12),
-        ("KOSTRA-gruppe, median", "kostra_median", "#,##0.0", 14), ("Plass i KOSTRA-gruppen", "kostra_rank", "0", 10),
-        ("Fylket, median", "county_median", "#,##0.0", 12), ("Kommunene, median", "country_median", "#,##0.0", 12),
-        ("Posisjon", "position", None, 12),
-        ("Utvikling fra", "trend_first_year", "0", 10), ("Endring", "trend_change", "#,##0.0", 10),
-        ("Kilde", "source", None, 36),
+        (_("Indikator"), "name", None, 42), (_("Enhet"), "unit", None, 14), (_("Bærekraftsmål"), "sdg", None, 14),
+        (_("Verdi %(year)s") % {"year": result.year}, "value", "#,##0.0", 12), (_("Merknad"), "flag", None, 12),
+        (_("Landet"), "country_value", "#,##0.0", 12), (_("Landet uten Oslo"), "country_excl_oslo_value", "#,##0.0", 12),
+        (_("KOSTRA-gruppen"), "kostra_group_value", "#,##0.0", 12),
+        (_("KOSTRA-gruppe, median"), "kostra_median", "#,##0.0", 14), (_("Plass i KOSTRA-gruppen"), "kostra_rank", "0", 10),
+        (_("Fylket, median"), "county_median", "#,##0.0", 12), (_("Kommunene, median"), "country_median", "#,##0.0", 12),
+        (_("Posisjon"), "position", None, 12),
+        (_("Utvikling fra"), "trend_first_year", "0", 10), (_("Endring"), "trend_change", "#,##0.0", 10),
+        (_("Kilde"), "source", None, 36),
     ]
     for area in areas:
         ws = wb.create_sheet(title=safe_sheet_title(area or "uten område"))
@@ -172,8 +173,8 @@ def to_xlsx(result, path) -> None:
         for i, (_, _, _, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "B5"
-    src = wb.create_sheet("Kilder")
-    src.append(["Indikator", "Kilde", "Begrunnelse", "Svakheter", "Resultat/effekt"])
+    src = wb.create_sheet(_("Kilder"))
+    src.append([_("Indikator"), _("Kilde"), _("Begrunnelse"), _("Svakheter"), _("Resultat/effekt")])
     for cell in src[1]:
         cell.font, cell.fill = header_font, header_fill
     meta = {r["id"]: r for r in result.indicators.iter_rows(named=True)}
@@ -186,8 +187,8 @@ def to_xlsx(result, path) -> None:
                           "Lisens: NLOD 2.0 / CC BY 4.0.")])
     for col, width in zip("ABCDE", (42, 36, 60, 60, 14)):
         src.column_dimensions[col].width = width
-    sdg = wb.create_sheet("Bærekraftsmål")
-    sdg.append(["Bærekraftsmål", "Delmål", "Indikator", f"Verdi {result.year}"])
+    sdg = wb.create_sheet(_("Bærekraftsmål"))
+    sdg.append([_("Bærekraftsmål"), _("Delmål"), _("Indikator"), _("Verdi %(year)s") % {"year": result.year}])
     for cell in sdg[1]:
         cell.font, cell.fill = header_font, header_fill
     for r in rows:
