@@ -166,11 +166,11 @@ def to_xlsx(result, path) -> None:
         for r in rows:
             if r["area"] != area:
                 continue
-            ws.append([safe_text(r.get(key)) for _, key, _, _ in columns])
-            for i, (_, _, fmt, _) in enumerate(columns, start=1):
+            ws.append([safe_text(r.get(col[1])) for col in columns])
+            for i, (_label, _key, fmt, _width) in enumerate(columns, start=1):
                 if fmt:
                     ws.cell(row=ws.max_row, column=i).number_format = fmt
-        for i, (_, _, _, width) in enumerate(columns, start=1):
+        for i, (_label, _key, _fmt, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "B5"
     src = wb.create_sheet(_("Kilder"))
