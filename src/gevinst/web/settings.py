@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gevinst.regions",
     "gevinst.baselines",
     "gevinst.economy",
+    "gevinst.benchlearning",
     "gevinst.catalogue",
 ]
 

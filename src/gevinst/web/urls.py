@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("gevinst.regions.urls")),
     path("", include("gevinst.baselines.urls")),
     path("", include("gevinst.economy.urls")),
+    path("", include("gevinst.benchlearning.urls")),
 ]
