@@ -1,0 +1,54 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from gevinst.economy.finance import compute_finance, parse_target, save_target
+from gevinst.core.formatting import format_number
+from gevinst.errors import UserError
+from gevinst.reports import finance_export
+
+
+class Command(BaseCommand):
+    help = _("Økonomisk helse for en kommune: finansielle nøkkeltall (SSB 12134, ellers beregnet fra "
+             "KOSTRA-regnskapet) mot TBU-normen og kommunens egne mål (kommuneloven § 14-2), "
+             "ROBEK-varselsignaler og realvekst i driftsinntekter og -utgifter.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("region", help=_("kommunenummer, EAK (landet), EAKUO eller EKGnn (KOSTRA-gruppe)"))
+        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
+        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        parser.add_argument("--set-target", dest="set_target", action="append", default=[],
+                            help=_("sett et eget økonomisk mål, f.eks. netto_driftsresultat=1,5 eller "
+                                   "langsiktig_gjeld<=110 (kan gjentas)"))
+        parser.add_argument("--from-year", dest="from_year", type=int, help=_("året målet gjelder fra (standard: siste år med tall)"))
+        parser.add_argument("--source", default="", help=_("vedtaket målet bygger på, f.eks. «K-sak 45/24»"))
+        parser.add_argument("--deflator", help=_("TOML-fil med en annen deflatorserie (standard: den medfølgende)"))
+        parser.add_argument("--base-year", dest="base_year", type=int, help=_("basisår for faste priser (standard: siste år)"))
+
+    def handle(self, *args, region, format, out, set_target, from_year, source, deflator, base_year, **options):
+        if format == "xlsx" and not out:
+            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        try:
+            specs = [parse_target(s) for s in set_target]  # all parsed before anything is stored
+            for key, op, value in specs:
+                t = save_target(region, key, value, op, from_year, source)
+                self.stderr.write(_("Lagret mål: %(k)s %(op)s %(v)s fra %(y)s.") % {
+                    "k": t.key_figure, "op": "≥" if t.operator == ">=" else "≤", "v": format_number(t.value, 2), "y": t.valid_from})
+            if deflator and not Path(deflator).is_file():
+                raise UserError(_("Finner ikke deflatorfilen %(f)s.") % {"f": deflator}, f"no deflator file {deflator}")
+            result = compute_finance(region, deflator, base_year)
+        except UserError as exc:
+            raise CommandError(exc.message) from None
+        except (ValueError, KeyError) as exc:
+            raise CommandError(_("Deflatorfilen kunne ikke leses: %(e)s") % {"e": exc}) from None
+        if format == "xlsx":
+            finance_export.to_xlsx(result, out)
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+            return
+        text = {"json": finance_export.to_json, "csv": finance_export.to_csv, "text": finance_export.to_text}[format](result)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+        else:
+            self.stdout.write(text)
