@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from gevinst.economy.potential import LAST_YEAR, compute_potential
+from gevinst.errors import UserError
+from gevinst.reports import potential_export
+
+
+class Command(BaseCommand):
+    help = _("Økonomisk handlingsrom per tjeneste (gevinstpotensial): netto driftsutgifter per innbygger og "
+             "per målgruppe, behovsjustert med sektorindeksene i Grønt hefte, mot et valgt referansenivå. "
+             "Potensial = (behovsjustert − referanse) × folkemengde × sektorindeks, i kroner per år; "
+             "positivt = utgifter over referansen.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("region", help=_("kommunenummer, f.eks. 3222"))
+        parser.add_argument("--year", type=int, default=LAST_YEAR,
+                            help=_("regnskapsår (standard: %(y)s, foreløpige tall)") % {"y": LAST_YEAR})
+        parser.add_argument("--reference", default="country",
+                            help=_("country (landet, publisert SSB-tall), kostra (KOSTRA-gruppen, bare ved full "
+                                   "dekning), best-quartile (beste kvartil i KOSTRA-gruppen) eller kommunenummer "
+                                   "skilt med komma"))
+        parser.add_argument("--index-vintage", type=int, default=None,
+                            help=_("årgang av Grønt hefte for sektorindeksene (standard: regnskapsåret + 1, "
+                                   "ellers nærmeste tilgjengelige)"))
+        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
+        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+
+    def handle(self, *args, region, year, reference, index_vintage, format, out, **options):
+        if format == "xlsx" and not out:
+            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        try:
+            result = compute_potential(region, year, reference, index_vintage)
+        except UserError as exc:
+            raise CommandError(exc.message) from None
+        if format == "xlsx":
+            potential_export.to_xlsx(result, out)
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+            return
+        text = {"json": potential_export.to_json, "csv": potential_export.to_csv,
+                "text": potential_export.to_text}[format](result)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            self.stdout.write(_("Skrev %(f)s") % {"f": out})
+        else:
+            self.stdout.write(text, ending="")
