@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "gevinst.baselines",
     "gevinst.economy",
     "gevinst.benchlearning",
+    "gevinst.accounts",
+    "gevinst.plans",
     "gevinst.catalogue",
 ]
 
