@@ -1,0 +1,179 @@
+"""The financial health page (/region/<kode>/okonomi/): key figures against norms and own
+targets, ROBEK warning signs, real growth; a form for the own targets (§ 14-2); exports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from gevinst.core import finance as core
+from gevinst.core.formatting import format_number
+from gevinst.errors import UserError
+from gevinst.reports import finance_export
+
+from . import charts_finance as charts
+from .finance import compute_finance, figure_labels, parse_number, save_target
+from .models_finance import KEY_FIGURE_CHOICES, OPERATOR_CHOICES
+
+#: Key figures drawn as charts against their norms/targets, in this order.
+CHARTED = ["netto_driftsresultat", "disposisjonsfond", "langsiktig_gjeld", "netto_renteeksponering"]
+
+
+class TargetForm(forms.Form):
+    key_figure = forms.ChoiceField(label=gettext_lazy("Nøkkeltall"), choices=KEY_FIGURE_CHOICES)
+    operator = forms.ChoiceField(label=gettext_lazy("Krav"), choices=OPERATOR_CHOICES)
+    value = forms.CharField(label=gettext_lazy("Verdi (prosent eller kroner)"), max_length=20,
+                            help_text=gettext_lazy("For eksempel 1,5"),
+                            error_messages={"required": gettext_lazy("Skriv inn en verdi.")})
+    valid_from = forms.CharField(label=gettext_lazy("Gjelder fra år"), max_length=4,
+                                 error_messages={"required": gettext_lazy("Skriv inn året målet gjelder fra.")})
+    source = forms.CharField(label=gettext_lazy("Vedtak eller kilde"), max_length=300, required=False,
+                             help_text=gettext_lazy("For eksempel «Kommunestyret sak 45/24»"))
+
+    def clean_value(self):
+        try:
+            return parse_number(self.cleaned_data["value"])
+        except UserError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_valid_from(self):
+        raw = self.cleaned_data["valid_from"].strip()
+        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            raise forms.ValidationError(_("Året må være et årstall mellom 2000 og 2100."))
+        return int(raw)
+
+
+def _error(request, message: str, status: int):
+    return render(request, "baselines/error.html", {"message": message}, status=status)
+
+
+def _pct(value, unit: str) -> str:
+    if value is None:
+        return _("mangler")
+    return format_number(value, 0 if unit.startswith("kr") else 1)
+
+
+def _op(op: str) -> str:
+    return "≥" if op == ">=" else "≤"
+
+
+def _context(result, form: TargetForm) -> dict:
+    labels = figure_labels()
+    rows = result.rows()
+    latest = result.latest_year
+    years = [y for y in result.years]
+    by_fig: dict[str, list[dict]] = {}
+    for r in rows:
+        by_fig.setdefault(r["key_figure"], []).append(r)
+    summary = []
+    for fig in core.KEY_FIGURES:
+        rs = {r["year"]: r for r in by_fig.get(fig.id, [])}
+        r = rs.get(latest)
+        if r is None:
+            continue
+        summary.append({
+            **r, "display": _pct(r["value"], r["unit"]),
+            "norm_text": (f"{_op(r['norm_operator'])} {format_number(r['norm'], 2)}" if r["norm"] is not None else ""),
+            "target_text": (f"{_op(r['target_operator'])} {format_number(r['target'], 1)}" if r["target"] is not None else ""),
+            "series": [{"year": y, "display": _pct(rs[y]["value"], r["unit"]), "basis": rs[y]["basis"]} for y in years if y in rs],
+        })
+    figures = []
+    for fid in CHARTED:
+        fig = core.FIGURES_BY_ID[fid]
+        rs = by_fig.get(fid, [])
+        if not any(r["value"] is not None for r in rs):
+            continue
+        lines = []
+        for n in result.norms:
+            if n.key_figure == fid:
+                lines.append(charts.RefLine(f"{n.label} ({_op(n.operator)} {format_number(n.value, 2)} %)", n.value))
+        target = core.target_for_year(result.targets, fid, latest or 0)
+        if target:
+            lines.append(charts.RefLine(_("Eget mål (%(op)s %(v)s %%)") % {"op": _op(target.operator), "v": format_number(target.value, 1)},
+                                        target.value, "chart-target"))
+        bars = [charts.YearBar(r["year"], r["value"], r["basis"] == core.COMPUTED) for r in rs]
+        desc = "; ".join(f"{r['year']}: {_pct(r['value'], r['unit'])}" for r in rs)
+        figures.append({
+            "id": fid, "name": labels[fid], "unit": rs[0]["unit"],
+            "svg": charts.bars_against_norms(bars, lines, chart_id=f"fig-{fid}",
+                                             title=_("%(n)s per år, %(u)s") % {"n": labels[fid], "u": rs[0]["unit"]},
+                                             description=desc, computed_label=_("Beregnet fra regnskapet (lys)")),
+        })
+    real = []
+    for r in finance_export.real_rows(result):
+        real.append({**r, "item_name": _("Driftsinntekter") if r["item"] == "revenues" else _("Driftsutgifter"),
+                     "nominal_text": format_number(r["nominal"], 0), "fixed_text": format_number(r["fixed"], 0),
+                     "deflator_text": format_number(r["deflator_pct"], 1),
+                     "real_text": format_number(r["real_growth"], 1, sign=True)})
+    deflator_rows = [{"year": y, "pct": format_number(p, 1), "status": result.deflator.status.get(y, ""),
+                      "note": result.deflator.notes.get(y, "")} for y, p in sorted(result.deflator.pct.items())]
+    return {
+        "result": result, "latest": latest, "summary": summary, "figures": figures, "real": real,
+        "deflator_rows": deflator_rows, "form": form, "years": years,
+        "targets": [{"name": labels[t.key_figure], "text": f"{_op(t.operator)} {format_number(t.value, 2)}",
+                     "valid_from": t.valid_from, "source": t.source} for t in result.targets],
+        "typical": [{"name": labels[t.key_figure], "text": f"{_op(t.operator)} {format_number(t.value, 1)} %"} for t in result.typical_targets],
+        "downloads": [{"url": reverse("economy_finance:export", args=[result.region, f]), "label": lab}
+                      for f, lab in (("xlsx", _("Last ned Excel")), ("csv", _("Last ned CSV")), ("json", _("Last ned JSON")))],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def finance(request, code: str):
+    saved = request.GET.get("lagret") == "1"
+    if request.method == "POST":
+        form = TargetForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                save_target(code, d["key_figure"], d["value"], d["operator"], d["valid_from"], d["source"])
+            except UserError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return HttpResponseRedirect(reverse("economy_finance:page", args=[code.strip().upper()]) + "?lagret=1#mal")
+    else:
+        form = TargetForm(initial={"key_figure": "netto_driftsresultat", "operator": ">="})
+    try:
+        result = compute_finance(code)
+    except UserError as exc:
+        return _error(request, exc.message, 404)
+    context = _context(result, form)
+    if not result.is_aggregate and form.initial.get("valid_from") is None and not form.is_bound:
+        form.initial["valid_from"] = result.latest_year
+    context["saved"] = saved
+    return render(request, "economy/finance.html", context, status=400 if form.is_bound else 200)
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def export(request, code: str, fmt: str):
+    if fmt not in EXPORT_TYPES:
+        return _error(request, _("Ukjent filformat «%(fmt)s». Velg xlsx, csv eller json.") % {"fmt": fmt}, 404)
+    try:
+        result = compute_finance(code)
+    except UserError as exc:
+        return _error(request, exc.message, 404)
+    stem = f"okonomi_{result.region}"
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
+            path = Path(tmp) / f"{stem}.xlsx"
+            finance_export.to_xlsx(result, path)
+            body = path.read_bytes()
+    else:
+        body = (finance_export.to_csv(result) if fmt == "csv" else finance_export.to_json(result)).encode("utf-8")
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
