@@ -1,1 +1,2 @@
 """Models of benchlearning live in their own modules and are imported here so Django finds them."""
+from .models_peers import PeerSet  # noqa: E402,F401
