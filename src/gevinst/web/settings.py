@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gevinst.accounts",
     "gevinst.plans",
     "gevinst.catalogue",
+    "ninja",  # the API docs page serves Swagger UI from ninja's own static files, no CDN
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,24 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Accounts: login, sessions in the database, invitation e-mail.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+DEFAULT_FROM_EMAIL = os.environ.get("GEVINST_FROM_EMAIL", "gevinst@localhost")
+if PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ.get("GEVINST_EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("GEVINST_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("GEVINST_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GEVINST_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("GEVINST_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk"))]
