@@ -1,0 +1,61 @@
+"""The financial health page in a real browser: axe-core (WCAG 2.1 AA), CSP, the target form by keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import format_violations, launch, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    from gevinst.store.bundled_load import load_all
+    from gevinst.store.models import Vintage
+
+    if not Vintage.objects.filter(source="bundled").exists():
+        load_all()
+    return live_server.url
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        blocked: list[str] = []
+        pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        pg.csp_messages = blocked  # type: ignore[attr-defined]
+        yield pg
+        context.close()
+        browser.close()
+
+
+def test_finance_page_axe_and_form(site, page):
+    page.goto(site + "/region/3224/okonomi/")
+    assert "Økonomisk helse for 3224 Rælingen" in page.inner_text("h1")
+    violations = run_axe(page)
+    assert not violations, format_violations(violations)
+    assert page.locator("svg[role=img]").count() >= 3
+
+    # a half-filled form: the error summary, the typed value kept, nothing stored
+    page.fill("#id_value", "abc")
+    page.fill("#id_valid_from", "")
+    page.locator("#mal button[type=submit]").press("Enter")
+    page.wait_for_selector("#feil")
+    assert "Verdien må være et tall" in page.inner_text("#feil")
+    assert page.input_value("#id_value") == "abc"
+    violations = run_axe(page)
+    assert not violations, format_violations(violations)
+
+    page.fill("#id_value", "1,5")
+    page.fill("#id_valid_from", "2024")
+    page.locator("#mal button[type=submit]").click()
+    page.wait_for_url("**lagret=1**")
+    assert "Målet er lagret." in page.inner_text("main")
+    assert not page.csp_messages, page.csp_messages
