@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -64,7 +65,7 @@ def test_waterfall_orders_by_size_and_sums():
     steps = core.waterfall([("a", 5.0), ("b", -20.0), ("c", 10.0)], "Sum")
     assert [s.label for s in steps] == ["b", "c", "a", "Sum"]
     assert steps[-1].total and steps[-1].start == 0 and steps[-1].end == pytest.approx(-5.0)
-    for prev, nxt in zip(steps[:-2], steps[1:-1]):
+    for prev, nxt in itertools.pairwise(steps[:-1]):
         assert nxt.start == prev.end
 
 
