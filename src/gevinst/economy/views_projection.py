@@ -1,0 +1,76 @@
+"""The perspective-analysis page (perspektivanalyse) and its exports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gevinst.errors import UserError
+from gevinst.reports import projection_export
+
+from .charts_projection import band_chart
+from .projection import compute_projection
+
+
+def _params(request):
+    to = [int(x) for x in request.GET.getlist("to") if x.strip().isdigit()] or None
+    scenarios = [s for s in request.GET.getlist("scenario") if s.strip()]
+    try:
+        growth = float((request.GET.get("growth") or "0").replace(",", "."))
+        target = float((request.GET.get("target") or "1.75").replace(",", "."))
+    except ValueError:
+        raise UserError(_("Inntektsvekst og mål må være tall."), "projection page: bad number") from None
+    return to, scenarios, growth, target
+
+
+def projection_page(request, code: str):
+    try:
+        to, scenarios, growth, target = _params(request)
+        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target)
+    except UserError as exc:
+        return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
+    band = result.band().to_dicts()
+    chart = band_chart(
+        band, chart_id="projection-band",
+        title=_("Demografikostnad per år, millioner kroner"),
+        description=_("Hovedlinjen er basisscenarioet (aldring); det skraverte feltet viser spennet mellom scenarioene. "
+                      "Tallene står i tabellen under."),
+    )
+    years = [result.base_year, *result.to_years]
+    rows = []
+    for s in result.scenarios:
+        for r in s.totals.filter(s.totals["year"].is_in(years)).iter_rows(named=True):
+            rows.append({"scenario": s.scenario.label, "method": s.method_label, **r,
+                         "net_change_mill": None if r["net_change_nok"] is None else r["net_change_nok"] / 1e6,
+                         "gap_mill": None if r["gap_nok"] is None else r["gap_nok"] / 1e6})
+    return render(request, "economy/projection.html", {
+        "result": result, "chart": chart, "band": band, "rows": rows, "years": years,
+        "query": request.GET.urlencode(),
+    })
+
+
+def export(request, code: str, fmt: str):
+    if fmt not in ("xlsx", "csv", "json"):
+        return render(request, "economy/projection_error.html", {"message": _("Ukjent format."), "code": code}, status=404)
+    try:
+        to, scenarios, growth, target = _params(request)
+        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target)
+    except UserError as exc:
+        return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
+    name = f"perspektiv_{result.region}"
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory() as d:
+            p = Path(d) / "p.xlsx"
+            projection_export.to_xlsx(result, p)
+            data = p.read_bytes()
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif fmt == "csv":
+        resp = HttpResponse(projection_export.to_csv(result), content_type="text/csv; charset=utf-8")
+    else:
+        resp = HttpResponse(projection_export.to_json(result), content_type="application/json; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
