@@ -60,7 +60,7 @@ def bars_against_norms(
         return top + (y1 - v) / (y1 - y0) * plot_h
 
     parts.append('<g class="chart-grid" aria-hidden="true">')
-    n = int(round((y1 - y0) / step))
+    n = round((y1 - y0) / step)
     for i in range(n + 1):
         v = y0 + i * step
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(sy(v))}" y2="{_f(sy(v))}"/>')

@@ -8,6 +8,7 @@ inputs and writes the texts users read (bokmål, through gettext).
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from gevinst.core import finance as core
 from gevinst.core.formatting import format_number
-from gevinst.errors import UnknownRegionError, UserError
+from gevinst.errors import UserError
 from gevinst.sources import bundled
-from gevinst.store.queries import AGGREGATE_NAMES, observations, read_cache, select_vintages, series
 from gevinst.store.models import Variable
+from gevinst.store.queries import AGGREGATE_NAMES, observations, read_cache, select_vintages, series
 
 from .models_finance import KEY_FIGURE_CHOICES, FinancialTarget
 
@@ -135,10 +136,7 @@ def resolve_region(code: str) -> tuple[str, str, bool]:
     if re.fullmatch(r"EKG\d\d", code):
         return code, _("KOSTRA-gruppe %(n)s") % {"n": int(code[3:])}, True
     reg = bundled.registry()
-    try:
-        unit = reg.latest_version(code)
-    except UnknownRegionError:
-        raise
+    unit = reg.latest_version(code)  # UnknownRegionError (a UserError) for unknown codes
     if len(code) != 4:
         raise UserError(
             _("Økonomisk helse beregnes for kommuner (og landet, KOSTRA-grupper): %(code)s er et fylke.") % {"code": code},
@@ -276,7 +274,7 @@ def parse_number(text: str) -> float:
         value = float(cleaned)
     except ValueError:
         raise UserError(_("Verdien må være et tall (for eksempel 1,5)."), f"not a number: {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise UserError(_("Verdien må være et tall (for eksempel 1,5)."), f"not finite: {text!r}")
     return value
 
