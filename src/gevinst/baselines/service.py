@@ -95,8 +95,9 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
     """Members of each peer group in ``structure_year``; second value: notes on what could not be mapped.
 
     ``peers``: None (KOSTRA group, county and country), one of ``kostra``,
-    ``county``, ``country``, or comma-separated region codes (a custom set,
-    compared alongside the three standard groups).
+    ``county``, ``country``, comma-separated region codes (a custom set,
+    compared alongside the three standard groups), or ``set:NAME`` — the
+    members of a saved peer set.
     """
     reg = bundled.registry()
     version = reg.version_at(region, structure_year) or reg.latest_version(region)
@@ -106,6 +107,10 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
     groups: dict[str, list[str]] = {}
     wanted = DEFAULT_PEER_GROUPS
     custom: list[str] = []
+    if peers and peers.strip().startswith("set:"):
+        from gevinst.benchlearning.peers import peer_set_members  # a saved peer set (gevinst peers --save)
+
+        peers = ",".join(peer_set_members(peers.strip()[4:]))
     if peers:
         if peers in DEFAULT_PEER_GROUPS:
             wanted = (peers,)
