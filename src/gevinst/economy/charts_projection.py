@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from gevinst.regions.charts import _f, _open_svg, nice_range
 from gevinst.core.formatting import format_number
+from gevinst.regions.charts import _f, _open_svg, nice_range
 
 
 def band_chart(rows: list[dict], *, chart_id: str, title: str, description: str, unit_divisor: float = 1e6,

@@ -155,10 +155,10 @@ def to_xlsx(result, path) -> None:
 
     src = wb.create_sheet("Kilder")
     for line in (
-        "SSB 07459: folkemengde 1. januar etter alder (ettårig 2023; aldersgrupper 2005–2026), omregnet til "
-        f"kommunestrukturen {result.structure_year}.",
-        "SSB KOSTRA 12137/12362 (regnskapsuttrekk, 1000 kr): netto og brutto driftsutgifter per funksjonsgruppe, "
-        "driftsinntekter, netto driftsresultat.",
+        ("SSB 07459: folkemengde 1. januar etter alder (ettårig 2023; aldersgrupper 2005–2026), omregnet til "
+         f"kommunestrukturen {result.structure_year}."),
+        ("SSB KOSTRA 12137/12362 (regnskapsuttrekk, 1000 kr): netto og brutto driftsutgifter per funksjonsgruppe, "
+         "driftsinntekter, netto driftsresultat."),
         "SSB KOSTRA 12209: årsverk i helse og omsorg per 10 000 innbyggere (der det finnes).",
         "SSB regional befolkningsframskriving 2016 (kontroll av forrige framskriving).",
         "Metode: docs/methods-projection.md",
