@@ -16,6 +16,7 @@ from datetime import datetime
 
 import polars as pl
 from django.db import transaction
+from django.dispatch import Signal
 
 from gevinst.errors import DataFormatError, UnknownRegionError
 from gevinst.sources.bundled import registry
@@ -29,6 +30,8 @@ STATUS_SYMBOLS = {"", "..", ".", ":", "-"}
 #: SSB's codes for aggregates: the country, without Oslo, KOSTRA groups, counties' municipalities.
 AGGREGATE_CODE = re.compile(r"^(EAK|EAKUO|EAFK|EAFKUO|EKG\d{2}|EKA\d{2}|EAFK\d{2})$")
 BATCH = 5000
+#: Sent with ``vintage`` after a new delivery is stored (the plans add automatic measurements).
+vintage_stored = Signal()
 
 
 @dataclass
@@ -166,4 +169,5 @@ def store_observations(frame: pl.DataFrame, delivery: Delivery, variables: dict[
         if batch:
             Observation.objects.bulk_create(batch)
     log.info("stored %s observations from %s (vintage %s)", df.height, delivery.key, vintage.pk)
+    vintage_stored.send(sender=Vintage, vintage=vintage)
     return vintage, True
