@@ -5,4 +5,6 @@ urlpatterns = [
     path("", include("gevinst.baselines.urls")),
     path("", include("gevinst.economy.urls")),
     path("", include("gevinst.benchlearning.urls")),
+    path("", include("gevinst.accounts.urls")),
+    path("", include("gevinst.api.urls")),
 ]
