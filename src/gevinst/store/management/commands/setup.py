@@ -19,3 +19,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Lastet inn %(file)s") % {"file": key})
             else:
                 self.stdout.write(_("Allerede lastet: %(file)s") % {"file": key})
+        if not settings.PRODUCTION:
+            from gevinst.accounts.demo import ensure_demo_and_report
+
+            ensure_demo_and_report(self.stdout)
