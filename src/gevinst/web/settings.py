@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gevinst.accounts",
     "gevinst.plans",
     "gevinst.catalogue",
+    "gevinst.api",
     "ninja",  # the API docs page serves Swagger UI from ninja's own static files, no CDN
 ]
 
