@@ -258,6 +258,27 @@ class RegionRegistry:
                 return v.code
         return None
 
+    def current_successors(self, unit: UnitVersion) -> list[UnitVersion]:
+        """The units valid today that took over ``unit``'s territory (following every change)."""
+        if unit.last_year is None:
+            return [unit]
+        found: dict[str, UnitVersion] = {}
+        seen: set[tuple[str, int | None]] = set()
+        todo = [unit]
+        while todo:
+            u = todo.pop()
+            if u.key in seen:
+                continue
+            seen.add(u.key)
+            if u.last_year is None:
+                found[u.code] = u
+                continue
+            for c in self.changes_from(u.code, u.last_year + 1):
+                nxt = self.version_at(c.to_code, c.year)
+                if nxt is not None:
+                    todo.append(nxt)
+        return sorted(found.values(), key=lambda v: v.code)
+
     def current_code(self, code: str) -> str:
         """The code that continues ``code`` today when the territory is unchanged, else ``code``."""
         return self.history(code)[-1].code

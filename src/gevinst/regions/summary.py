@@ -9,7 +9,7 @@ from gevinst.core.regions import FYLKE, KOMMUNE, Change, UnitVersion
 from gevinst.sources import bundled
 
 CHANGE_KIND_LABELS = {
-    "renumbering": _("nytt kommunenummer"),
+    "renumbering": _("nytt nummer"),
     "merger": _("sammenslåing"),
     "split": _("deling"),
     "name": _("navneendring"),
@@ -24,7 +24,8 @@ def _period(v: UnitVersion) -> dict:
     return {"from": v.first_year, "to": v.last_year}
 
 
-def _change(c: Change) -> dict:
+def change_dict(c: Change) -> dict:
+    """A change as plain data (CLI JSON, pages)."""
     return {
         "year": c.year,
         "date": f"{c.year}-01-01",
@@ -55,7 +56,7 @@ def region_summary(code: str) -> dict:
         ended = reg.changes_from(v.code, v.last_year + 1) if v.last_year is not None else []
         history.append({
             "code": v.code, "name": v.name, **_period(v),
-            "ended_by": [_change(c) for c in ended],
+            "ended_by": [change_dict(c) for c in ended],
         })
     first, last = lineage[0], lineage[-1]
     current_year = reg.last_year if latest.last_year is None else latest.last_year
@@ -69,8 +70,8 @@ def region_summary(code: str) -> dict:
         "current": latest.last_year is None,
         "current_code": last.code if last.last_year is None else None,
         "history": history,
-        "predecessors": [_change(c) for c in reg.predecessors(first.code)] if first.first_year else [],
-        "successors": [_change(c) for c in reg.successors(last.code)] if last.last_year is not None else [],
+        "predecessors": [change_dict(c) for c in reg.predecessors(first.code)] if first.first_year else [],
+        "successors": [change_dict(c) for c in reg.successors(last.code)] if last.last_year is not None else [],
         "first_year_covered": reg.structure_years[0],
         "source": "SSB KLASS, klassifikasjon 131 (kommuner) og 104 (fylker)",
     }

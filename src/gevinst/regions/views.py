@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gevinst.core.formatting import format_number, format_year_span
-from gevinst.core.regions import FYLKE, KOMMUNE, Change, RegionRegistry, UnitVersion
+from gevinst.core.regions import FYLKE, KOMMUNE, RegionRegistry, UnitVersion
 from gevinst.errors import UnknownRegionError
 from gevinst.regions import charts
+from gevinst.regions.summary import change_dict
 from gevinst.sources import bundled
 
 #: The municipal structure every series on the pages is shown in.
@@ -33,14 +34,6 @@ CENTRALITY_SOURCE = gettext_lazy("Statistisk sentralbyrå, sentralitetsindeksen"
 NEED_SOURCE = gettext_lazy("KDD, Grønt hefte (tabell A-k og E-k)")
 KLASS_SOURCE = gettext_lazy("Statistisk sentralbyrå, KLASS (standard for kommuneinndeling og fylkesinndeling)")
 
-CHANGE_KINDS = {
-    "renumbering": gettext_lazy("nytt nummer"),
-    "merger": gettext_lazy("sammenslåing"),
-    "split": gettext_lazy("deling"),
-    "name": gettext_lazy("navneendring"),
-    "boundary": gettext_lazy("grenseendring"),
-    "recreated": gettext_lazy("gjenopprettet"),
-}
 
 LEVELS = {KOMMUNE: gettext_lazy("kommune"), FYLKE: gettext_lazy("fylke")}
 
@@ -111,40 +104,6 @@ def _matches(unit: UnitVersion, q: str) -> bool:
     return unit.code.startswith(q) or q in _norm(unit.name)
 
 
-def current_successors(reg: RegionRegistry, unit: UnitVersion) -> list[UnitVersion]:
-    """The units valid today that took over ``unit``'s territory (following every change)."""
-    if unit.last_year is None:
-        return [unit]
-    found: dict[str, UnitVersion] = {}
-    seen: set[tuple[str, int | None]] = set()
-    todo = [unit]
-    while todo:
-        u = todo.pop()
-        if u.key in seen:
-            continue
-        seen.add(u.key)
-        if u.last_year is None:
-            found[u.code] = u
-            continue
-        for c in reg.changes_from(u.code, u.last_year + 1):
-            nxt = reg.version_at(c.to_code, c.year)
-            if nxt is not None:
-                todo.append(nxt)
-    return sorted(found.values(), key=lambda v: v.code)
-
-
-def _change_dict(c: Change) -> dict:
-    return {
-        "year": c.year,
-        "kind": CHANGE_KINDS.get(c.kind, c.kind),
-        "from_code": c.from_code,
-        "from_name": c.from_name,
-        "to_code": c.to_code,
-        "to_name": c.to_name,
-        "share": c.share,
-    }
-
-
 # -------------------------------------------------------------------- views
 def region_list(request):
     reg = _registry()
@@ -159,7 +118,7 @@ def region_list(request):
             if v.last_year is None or v.level not in (KOMMUNE, FYLKE):
                 continue
             if v.code == q or q in _norm(v.name):
-                former.append({"unit": v, "successors": current_successors(reg, v)})
+                former.append({"unit": v, "successors": reg.current_successors(v)})
         # exact code or name first ("Ski" before "Askim"), then by code
         former.sort(key=lambda d: (
             not (d["unit"].code == q or _norm(d["unit"].name) == q), d["unit"].code, d["unit"].first_year or 0,
@@ -238,7 +197,7 @@ def _history(code: str, reg: RegionRegistry) -> list[dict]:
             {
                 "unit": v,
                 "period": format_year_span(v.first_year, v.last_year),
-                "ended_by": [_change_dict(c) for c in ended],
+                "ended_by": [change_dict(c) for c in ended],
                 "is_self": v.code == code,
             }
         )
@@ -259,12 +218,12 @@ def region_detail(request, code: str):
     unit = versions[-1]
     is_current = unit.last_year is None
     lineage = reg.history(code)
-    predecessors = [_change_dict(c) for c in reg.predecessors(code)]
+    predecessors = [change_dict(c) for c in reg.predecessors(code)]
     if lineage[0].code != code:
-        root_preds = [_change_dict(c) for c in reg.predecessors(lineage[0].code, lineage[0].first_year or 0)] \
+        root_preds = [change_dict(c) for c in reg.predecessors(lineage[0].code, lineage[0].first_year or 0)] \
             if lineage[0].first_year is not None else []
         predecessors = root_preds + [p for p in predecessors if p not in root_preds]
-    successors_now = current_successors(reg, unit) if not is_current else []
+    successors_now = reg.current_successors(unit) if not is_current else []
     context: dict = {
         "unit": unit,
         "code": code,
@@ -275,7 +234,7 @@ def region_detail(request, code: str):
         "same_territory": len(successors_now) == 1 and successors_now[0].atoms == unit.atoms,
         "history": _history(code, reg),
         "predecessors": predecessors,
-        "successors": [_change_dict(c) for c in reg.successors(code)],
+        "successors": [change_dict(c) for c in reg.successors(code)],
         "county": reg.county_of(code, unit.last_year or reg.last_year) if unit.level == KOMMUNE else None,
         "structure_year": STRUCTURE_YEAR,
         "sources": {
