@@ -91,6 +91,8 @@ def _bundled_structure() -> pl.DataFrame:
     need = bundled.need_indices().filter(pl.col("vintage") == NEED_VINTAGE).pivot(
         on="sector", index="region", values="index")
     need = need.select("region", *[pl.col(s).alias("need" if s == "samlet" else f"need_{s}") for s in need.columns if s != "region"])
+    reg = bundled.registry()
+    f = f.with_columns(pl.col("region").map_elements(reg.name, return_dtype=pl.Utf8).alias("name"))
     return f.join(attrs, on="region", how="left").join(need, on="region", how="left")
 
 
@@ -345,7 +347,8 @@ def _indicator_matrix(members: list[str], indicators: list[str] | None):
     from gevinst.store.queries import read_cache
 
     cat = load_catalogue()
-    chosen = [i for i in cat.indicators if i.level in ("kommune", "begge")]
+    # counts (e.g. number of cases) do not compare across municipalities of different size
+    chosen = [i for i in cat.indicators if i.level in ("kommune", "begge") and i.kind != "count"]
     if indicators:
         ids = {i.id for i in chosen}
         bad = [i for i in indicators if i not in ids]
