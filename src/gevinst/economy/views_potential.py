@@ -154,7 +154,7 @@ def potential_page(request, code: str):
     shown = PotentialForm({"year": result.year, "reference": params["reference"], "peers": params["peers"],
                            "vintage": params["vintage"]})
     shown.is_valid()
-    items = [(r.label, r.potential) for r in result.rows if r.potential is not None]
+    items = [(r.label.split(" (")[0], r.potential) for r in result.rows if r.potential is not None]
     steps = waterfall(items, _("Sum"))
     chart = ""
     if items:
