@@ -316,7 +316,8 @@ class ScmResult:
     placebo_pre_rmspe: list[float]
     placebo_ratios: list[float]
     ci: tuple[float, float] | None  # placebo range of the mean post gap (Conley–Taber style)
-    n_donors: int
+    n_donors: int  # donors in the pool
+    n_used: int  # donors the treated fit could use (≤ max_donors)
     n_pre: int
     n_post: int
     pre_sd: float
@@ -331,9 +332,19 @@ def poor_fit_warning(pre_rmspe: float, pre_sd: float, pre_mean: float) -> bool:
     return pre_rmspe > POOR_FIT_SD_SHARE * pre_sd or pre_rmspe > POOR_FIT_LEVEL_SHARE * abs(pre_mean)
 
 
+MAX_DONORS = 30
+
+
 def synthetic_control(Y: np.ndarray, years: np.ndarray, change_year: int, alpha: float = ALPHA,
-                      placebos: bool = True) -> ScmResult:
-    """Synthetic control for row 0 of ``Y`` from donors in rows 1.. (see the module docstring)."""
+                      placebos: bool = True, max_donors: int | None = MAX_DONORS) -> ScmResult:
+    """Synthetic control for row 0 of ``Y`` from donors in rows 1.. (see the module docstring).
+
+    With more than ``max_donors`` donors, each fit (the treated region's and
+    every placebo's) uses the ``max_donors`` donors nearest to it in the pre
+    years (root mean squared difference of levels): with many donors and few
+    pre years an unrestricted fit interpolates the pre period exactly and the
+    RMSPE ratio loses its meaning (Abadie 2021 on restricting the donor pool).
+    """
     Y = np.asarray(Y, float)
     years = np.asarray(years)
     post = years >= change_year
@@ -346,9 +357,14 @@ def synthetic_control(Y: np.ndarray, years: np.ndarray, change_year: int, alpha:
         raise EffectInputError("balanced", "the panel must be balanced (no missing values)")
 
     def fit(j: int, pool: np.ndarray):
-        w = simplex_weights(Y[pool][:, pre].T, Y[j, pre])
-        synth = w @ Y[pool]
-        return w, synth, Y[j] - synth
+        if max_donors and len(pool) > max_donors:
+            dist = np.sqrt(np.mean((Y[pool][:, pre] - Y[j, pre]) ** 2, axis=1))
+            pool = pool[np.sort(np.argsort(dist, kind="stable")[:max_donors])]
+        wp = simplex_weights(Y[pool][:, pre].T, Y[j, pre])
+        synth = wp @ Y[pool]
+        full = np.zeros(Y.shape[0])
+        full[pool] = wp
+        return full[1:], synth, Y[j] - synth
 
     donors = np.arange(1, Y.shape[0])
     w, synth, gap = fit(0, donors)
@@ -377,7 +393,7 @@ def synthetic_control(Y: np.ndarray, years: np.ndarray, change_year: int, alpha:
         weights=[float(v) for v in w], synthetic=[float(v) for v in synth], gaps=[float(v) for v in gap],
         estimate=est, pre_rmspe=pre_r, post_rmspe=post_r, ratio=float(ratio), p_value=p,
         placebo_gaps=[[float(v) for v in g] for g in pg], placebo_pre_rmspe=pr, placebo_ratios=[float(v) for v in pratio],
-        ci=ci, n_donors=len(donors), n_pre=int(pre.sum()), n_post=int(post.sum()),
+        ci=ci, n_donors=len(donors), n_used=min(len(donors), max_donors or len(donors)), n_pre=int(pre.sum()), n_post=int(post.sum()),
         pre_sd=pre_sd, pre_mean=pre_mean, poor_fit=poor_fit_warning(pre_r, pre_sd, pre_mean), outside_hull=outside,
     )
 
