@@ -41,12 +41,22 @@ from __future__ import annotations
 
 from ninja import Router
 
-from .auth import org_for
-
 #: Operations of every app, mounted at ``/api/``; see the module docstring.
 router = Router()
 
 #: Modules that attach operations to :data:`router`; imported by :mod:`gevinst.api.urls`.
 EXTENSION_MODULES = ["gevinst.api.orgs", "gevinst.plans.api"]
+
+
+def org_for(request, slug: str, min_role: str = "leser"):
+    """``(organisation, membership)`` for the token's user (``request.auth``).
+
+    404 for non-members and unknown slugs, 403 when the role is below ``min_role``
+    (a :class:`gevinst.accounts.models.Role`), exactly as on the pages.
+    """
+    from gevinst.accounts.scoping import organisation_for_user
+
+    return organisation_for_user(request.auth, slug, min_role)
+
 
 __all__ = ["EXTENSION_MODULES", "org_for", "router"]

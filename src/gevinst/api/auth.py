@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer
 
-from gevinst.accounts.models import Role
-from gevinst.accounts.scoping import organisation_for_user
 from gevinst.accounts.tokens import user_for_api_token
 
 
@@ -20,7 +18,3 @@ class TokenAuth(HttpBearer):
             request.user = user
         return user
 
-
-def org_for(request, slug: str, min_role: str = Role.LESER):
-    """``(organisation, membership)`` for the token's user; Http404 / PermissionDenied as on pages."""
-    return organisation_for_user(request.auth, slug, min_role)
