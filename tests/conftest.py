@@ -5,6 +5,16 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_root_exists():
+    """WhiteNoise warns when STATIC_ROOT is missing; tests serve static files through the finders."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from gevinst.store.bundled_load import load_all
@@ -136,3 +146,30 @@ def ssb_server():
     yield srv
     srv.shutdown()
     srv.server_close()
+
+
+# ------------------------------------------------------------ browser tests
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's address with the bundled data loaded (for browser tests)."""
+    ensure_bundled()
+    return live_server.url
+
+
+@pytest.fixture
+def page():
+    """A Debian Chromium page (Playwright), Norwegian locale; ``page.csp_messages`` collects CSP errors."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browser_helpers import launch
+
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        blocked: list[str] = []
+        pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        pg.csp_messages = blocked
+        yield pg
+        context.close()
+        browser.close()
