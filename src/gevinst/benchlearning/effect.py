@@ -116,7 +116,7 @@ def _resolve_region(code: str) -> tuple[str, int, str]:
     return current, structure, reg.name(current)
 
 
-def estimate_effect(region: str, indicator_id: str, change_year: int, *, comparison: str = "kostra",
+def estimate_effect(region: str, indicator_id: str, change_year: int, *, comparison: str = "country",
                     methods: tuple[str, ...] = METHODS, first_year: int | None = None, last_year: int | None = None,
                     exclude_changed: bool = True, plant: float | None = None) -> EffectResult:
     """Before/after, DiD and synthetic control for ``region``'s ``indicator_id`` around ``change_year``.
