@@ -113,12 +113,11 @@ def test_workbook_indices_are_the_bundled_gronthefte_2026():
         assert bundled[sector] == pytest.approx(dki, abs=1e-4), sector
 
 
-@pytest.fixture(scope="module")
-def lorenskog_2024(django_db_setup, django_db_blocker):
+@pytest.fixture
+def lorenskog_2024(bundled_db):
     from gevinst.economy.potential import compute_potential
 
-    with django_db_blocker.unblock():
-        return compute_potential("3222", 2024, "country", index_vintage=2026)
+    return compute_potential("3222", 2024, "country", index_vintage=2026)
 
 
 def _row(result, key):
