@@ -27,7 +27,7 @@ from gevinst.core import networks as core_networks
 from gevinst.core import similarity as core
 from gevinst.core.baseline import wilson_interval
 from gevinst.core.regions import KOMMUNE
-from gevinst.errors import UnknownRegionError, UserError
+from gevinst.errors import UserError
 from gevinst.sources import bundled
 
 from .models_peers import PeerSet
@@ -74,7 +74,7 @@ def variable_label(key: str) -> str:
 # ------------------------------------------------------------------ data
 def _bundled_structure() -> pl.DataFrame:
     p = bundled.population_2024_structure().filter(pl.col("year") == STRUCTURE_YEAR)
-    share = lambda *cols: (sum(pl.col(c) for c in cols) / pl.col("total") * 100)  # noqa: E731
+    share = lambda *cols: (sum(pl.col(c) for c in cols) / pl.col("total") * 100)
     f = p.select(
         pl.col("kommunenummer").alias("region"),
         pl.col("kommunenavn").alias("name"),
@@ -101,25 +101,25 @@ def structure_frame(variables: tuple[str, ...] | list[str] | None = None) -> pl.
     f = _bundled_structure()
     wanted = set(variables or VARIABLES)
     if "growth" in wanted:
+        from gevinst.store.models import Variable
         from gevinst.store.queries import series
 
-        try:
+        if Variable.objects.filter(code="population").exists():
             s = series("population", STRUCTURE_YEAR, [2019, STRUCTURE_YEAR]).pivot(on="year", index="region", values="value")
             g = s.select("region", ((pl.col(str(STRUCTURE_YEAR)) / pl.col("2019") - 1) * 100).alias("growth"))
             f = f.join(g, on="region", how="left")
-        except Exception as exc:  # no stored population: growth is simply unavailable
-            log.warning("population growth unavailable: %s", exc)
-            f = f.with_columns(pl.lit(None, pl.Float64).alias("growth"))
+        else:  # no stored population: growth is simply unavailable
+            log.warning("population growth unavailable: population not stored")
     if "free_income" in wanted:
+        from gevinst.store.models import Variable
         from gevinst.store.queries import observations, select_vintages
 
-        try:
+        if Variable.objects.filter(code="12134:KOSAG110000").exists():
             o = select_vintages(observations("12134:KOSAG110000")).filter(pl.col("value").is_not_null())
             latest = o.sort("year").group_by("region").last().select("region", pl.col("value").cast(pl.Float64).alias("free_income"))
             f = f.join(latest, on="region", how="left")
-        except Exception as exc:
-            log.warning("free income unavailable: %s", exc)
-            f = f.with_columns(pl.lit(None, pl.Float64).alias("free_income"))
+        else:
+            log.warning("free income unavailable: 12134:KOSAG110000 not stored")
     for v in VARIABLES:
         if v not in f.columns:
             f = f.with_columns(pl.lit(None, pl.Float64).alias(v))

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -92,7 +92,7 @@ def solve_exact(score: np.ndarray, min_size: int, max_size: int) -> Solution:
         raise ValueError("no feasible partition")
     full = (1 << n) - 1
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(mask: int) -> tuple[float, tuple[tuple[int, ...], ...]] | None:
         if mask == 0:
             return 0.0, ()
