@@ -134,4 +134,4 @@ def test_no_step_false_rejections_at_nominal_rate(share_panel):
     assert bound == pytest.approx(0.11)
     assert rejected / runs <= bound
     # documented contrast: the clustered (CR1) t-test with one treated region over-rejects badly
-    assert rejected_cr1 / runs > 0.3
+    assert rejected_cr1 / runs > 0.5
