@@ -5,3 +5,6 @@ class PlansConfig(AppConfig):
     name = "gevinst.plans"
     label = "plans"
     verbose_name = "Gevinstrealiseringsplaner"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)
