@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("gevinst.benchlearning.urls")),
     path("", include("gevinst.accounts.urls")),
     path("", include("gevinst.api.urls")),
+    path("", include("gevinst.plans.urls")),
 ]
