@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import format_violations, launch, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -88,12 +88,15 @@ REGION = "3403"  # Hamar: no territorial change 2010–2026, complete series; ch
 @pytest.fixture(scope="module")
 def share_panel(django_db_setup, django_db_blocker):
     """Share 67+ for every municipality in the 2026 structure, 2010–2026 (untreated units only)."""
+    from conftest import ensure_bundled
+
     from gevinst.baselines.service import indicator_values
     from gevinst.benchlearning.effect import territorial_changes
     from gevinst.catalogue import load_catalogue
 
     years = list(range(2010, 2027))
     with django_db_blocker.unblock():
+        ensure_bundled()  # a transactional (browser) test run before this one empties the database
         frame, _ = indicator_values([load_catalogue().get("andel_67_pluss")], 2026, years)
         changed = territorial_changes(years, 2026)
     wide = frame.sort("year").pivot(on="year", index="region", values="value").sort("region")

@@ -9,7 +9,15 @@ from __future__ import annotations
 from html import escape
 
 from gevinst.core.formatting import format_number
-from gevinst.regions.charts import LinePoint, Series, _decimals_for, _f, _open_svg, multi_line_chart, nice_range
+from gevinst.regions.charts import (
+    LinePoint,
+    Series,
+    _decimals_for,
+    _f,
+    _open_svg,
+    multi_line_chart,
+    nice_range,
+)
 
 
 def treated_vs_synthetic(years, treated, synthetic, comparison_mean, change_year, *, labels: dict[str, str],
@@ -46,7 +54,7 @@ def event_study(event_time, estimates, intervals, *, chart_id: str, title: str, 
         return top + (1 - (v - y0) / (y1 - y0)) * ph
 
     parts.append('<g class="chart-grid" aria-hidden="true">')
-    n = int(round((y1 - y0) / step))
+    n = round((y1 - y0) / step)
     for i in range(n + 1):
         v = y0 + i * step
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(sy(v))}" y2="{_f(sy(v))}"/>')

@@ -82,22 +82,17 @@ def territorial_changes(years: list[int], structure_year: int) -> dict[str, int]
     out: dict[str, int] = {}
     changes = reg.changes_frame
     for y in sorted(set(years)):
-        if y - 1 < min(years) - 1:
+        if y > structure_year:
             continue
-        try:
-            m = reg.mapping(y - 1, y, KOMMUNE)
-        except Exception:  # noqa: BLE001 - years outside the registry
-            continue
+        m = reg.mapping(y - 1, y, KOMMUNE)
         multi_t = m.group_by("target_code").len().filter(pl.col("len") > 1)["target_code"].to_list()
         multi_s = m.group_by("source_code").len().filter(pl.col("len") > 1)["source_code"].to_list()
         touched = set(multi_t) | set(m.filter(pl.col("source_code").is_in(multi_s))["target_code"].to_list())
         touched |= set(changes.filter((pl.col("year") == y) & pl.col("kind").is_in(TERRITORIAL))["to_code"].to_list())
         if not touched:
             continue
-        later = reg.mapping(y, structure_year, KOMMUNE) if y <= structure_year else None
+        later = reg.mapping(y, structure_year, KOMMUNE)
         for code in touched:
-            if later is None:
-                continue
             for t in later.filter(pl.col("source_code") == code)["target_code"].to_list():
                 out.setdefault(t, y)
     return out
@@ -252,11 +247,11 @@ def save_estimates(result: EffectResult) -> list[EffectEstimate]:
     """Store the before/after and each method's estimate (all or nothing)."""
     ba = result.before_after
     texts = _interval_texts()
-    common = dict(region=result.region, region_name=result.region_name, indicator=result.indicator_id,
-                  change_year=result.change_year, structure_year=result.structure_year,
-                  first_year=result.years[0], last_year=result.years[-1], comparison=result.comparison,
-                  n_comparison=len(result.comparison_codes), raw_before=ba.mean_before, raw_after=ba.mean_after,
-                  warnings=result.warnings, vintage_ids=result.vintage_ids)
+    common = {"region": result.region, "region_name": result.region_name, "indicator": result.indicator_id,
+                  "change_year": result.change_year, "structure_year": result.structure_year,
+                  "first_year": result.years[0], "last_year": result.years[-1], "comparison": result.comparison,
+                  "n_comparison": len(result.comparison_codes), "raw_before": ba.mean_before, "raw_after": ba.mean_after,
+                  "warnings": result.warnings, "vintage_ids": result.vintage_ids}
     out = [EffectEstimate.objects.create(
         method="before_after", estimate=ba.trend_effect, ci_low=ba.trend_ci[0], ci_high=ba.trend_ci[1],
         interval_method=texts["before_after"], details={"years": result.years, "trend": ba.trend_path,
