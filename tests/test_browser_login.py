@@ -8,9 +8,8 @@ any Content-Security-Policy violation.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-
 from browser_helpers import format_violations, launch, run_axe
+from django.contrib.auth import get_user_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,6 +97,6 @@ def test_api_docs_swagger_from_own_origin(site, page):
     page.on("request", lambda r: requests.append(r.url))
     page.goto(site + "/api/docs")
     page.wait_for_selector("#swagger-ui .swagger-ui", timeout=15_000)
-    assert all(u.startswith(site) or u.startswith("data:") for u in requests), requests
+    assert all(u.startswith((site, "data:")) for u in requests), requests
     assert not page.csp_messages, page.csp_messages
     assert "/api/orgs/" in page.inner_text("main")

@@ -65,20 +65,20 @@ def org_owned_models() -> list[type[models.Model]]:
             if model in owned or model is Organisation:
                 continue
             for f in model._meta.concrete_fields:
-                if f.is_relation and f.many_to_one or getattr(f, "one_to_one", False):
-                    if f.related_model is Organisation or f.related_model in owned:
-                        owned.add(model)
-                        changed = True
-                        break
+                if (f.many_to_one or f.one_to_one) and (
+                    f.related_model is Organisation or f.related_model in owned
+                ):
+                    owned.add(model)
+                    changed = True
+                    break
     return sorted(owned, key=lambda m: m._meta.label)
 
 
 def _path_to_org(model, seen=()) -> str | None:
     """Lookup path from ``model`` to its organisation, e.g. ``benefit__organisation``."""
     for f in model._meta.concrete_fields:
-        if f.is_relation and (f.many_to_one or f.one_to_one):
-            if f.related_model is Organisation:
-                return f.name
+        if (f.many_to_one or f.one_to_one) and f.related_model is Organisation:
+            return f.name
     for f in model._meta.concrete_fields:
         if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model not in seen:
             sub = _path_to_org(f.related_model, (*seen, model))
@@ -124,11 +124,11 @@ class Factory:
         if isinstance(f, (models.IntegerField, models.SmallIntegerField, models.BigIntegerField)):
             return 1
         if isinstance(f, models.DecimalField):
-            return decimal.Decimal("1")
+            return decimal.Decimal(1)
         if isinstance(f, models.FloatField):
             return 1.0
         if isinstance(f, models.DateTimeField):
-            return dt.datetime.now(dt.timezone.utc)
+            return dt.datetime.now(dt.UTC)
         if isinstance(f, models.DateField):
             return dt.date(2025, 1, 1)
         if isinstance(f, models.DurationField):
@@ -379,7 +379,7 @@ def walk_api(client, w, schema_urls=("/api/openapi.json",)) -> tuple[list[str], 
             for values in combos:
                 if values.get("slug") == w.attacker_org.slug and not any(ID_NAMES.match(n) for n in names):
                     continue
-                url = re.sub(r"{([^}]+)}", lambda m: str(values[m.group(1)]), route)
+                url = re.sub(r"{([^}]+)}", lambda m, v=values: str(v[m.group(1)]), route)
                 for method, op in item.items():
                     kwargs = dict(auth)
                     body = op.get("requestBody", {}).get("content", {}).get("application/json")

@@ -8,5 +8,5 @@ class Command(BaseCommand):
     help = _("Oppretter eksempelorganisasjonen (Lørenskog) og demobrukeren (trygt å kjøre flere ganger).")
 
     def handle(self, *args, **options):
-        org, username, password = ensure_demo()
+        _org, username, password = ensure_demo()
         self.stdout.write(_("Demo-innlogging: %(user)s / %(password)s") % {"user": username, "password": password})
