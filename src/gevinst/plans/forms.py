@@ -25,6 +25,8 @@ class DateInput(forms.DateInput):
 
 def _localize_numbers(form):
     for f in form.fields.values():
+        if isinstance(f.widget, forms.HiddenInput):
+            continue
         if isinstance(f, (forms.FloatField, forms.DecimalField, forms.IntegerField)):
             f.localize = True
             f.widget.is_localized = True
