@@ -173,3 +173,21 @@ def test_exports_and_check_json(client, plan):
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = client.get(url("check", org) + "?format=json")
     assert {f["rule"] for f in r.json()} >= {"ingen_maleplan"}
+
+
+def test_api_plan_check_and_measurement(client, plan):
+    from gevinst.accounts.tokens import create_api_token
+
+    org = plan["org"]
+    _t, token = create_api_token(plan["owner"], "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    r = client.get(f"/api/orgs/{org.slug}/plan/", **auth)
+    assert r.status_code == 200 and r.json()["format"] == "gevinst-plan"
+    r = client.get(f"/api/orgs/{org.slug}/plan/helsesjekk/", **auth)
+    assert r.status_code == 200 and r.json()
+    r = client.post(f"/api/orgs/{org.slug}/plan/gevinster/{plan['mine'].pk}/malinger/",
+                    {"value": 11.0, "date": "2025-06-30"}, content_type="application/json", **auth)
+    assert r.status_code == 201 and r.json()["value"] == 11.0
+    r = client.post(f"/api/orgs/{org.slug}/plan/gevinster/{plan['theirs'].pk}/malinger/",
+                    {"value": 11.0, "date": "2025-06-30"}, content_type="application/json", **auth)
+    assert r.status_code == 403

@@ -113,7 +113,7 @@ def check_plan(plan: dict, *, today: dt.date | None = None, result_types: dict[s
     for ini in plan.get("initiatives") or []:
         iname, iid = ini.get("name", ""), ini.get("id")
 
-        def add(rule, severity, message, what, benefit=None):
+        def add(rule, severity, message, what, benefit=None, iid=iid, iname=iname):
             findings.append(Finding(rule, severity, iid, iname, (benefit or {}).get("id"),
                                     (benefit or {}).get("name", ""), message, what))
 

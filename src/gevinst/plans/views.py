@@ -26,9 +26,23 @@ from gevinst.catalogue import load_catalogue
 from gevinst.core.formatting import format_number
 
 from . import audit, benefit_map, check, data, io, overview
-from .forms import BenefitForm, DecisionPointsForm, InitiativeForm, MapEdgeForm, MapNodeForm, MeasurementForm
+from .forms import (
+    BenefitForm,
+    DecisionPointsForm,
+    InitiativeForm,
+    MapEdgeForm,
+    MapNodeForm,
+    MeasurementForm,
+)
 from .models import (
-    Benefit, DecisionPoint, Initiative, MapEdge, MapNode, MapNodeKind, Measurement, Status,
+    Benefit,
+    DecisionPoint,
+    Initiative,
+    MapEdge,
+    MapNode,
+    MapNodeKind,
+    Measurement,
+    Status,
 )
 
 
