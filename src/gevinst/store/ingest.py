@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 
 from gevinst.errors import DataFormatError, UnknownRegionError
@@ -29,7 +29,7 @@ REQUIRED_COLUMNS = ("variable", "region", "year", "value")
 STATUS_SYMBOLS = {"", "..", ".", ":", "-"}
 #: SSB's codes for aggregates: the country, without Oslo, KOSTRA groups, counties' municipalities.
 AGGREGATE_CODE = re.compile(r"^(EAK|EAKUO|EAFK|EAFKUO|EKG\d{2}|EKA\d{2}|EAFK\d{2})$")
-BATCH = 5000
+BATCH = 20000
 #: Sent with ``vintage`` after a new delivery is stored (the plans add automatic measurements).
 vintage_stored = Signal()
 
@@ -119,6 +119,27 @@ def validate_frame(frame: pl.DataFrame, *, known_regions=None) -> pl.DataFrame:
     return df
 
 
+def _insert_observations(df: pl.DataFrame, vintage_id: int) -> None:
+    """Insert the rows with one parameterised statement per batch (``executemany``).
+
+    The ORM's ``bulk_create`` spends most of its time building a model
+    instance and preparing each value of ~140 000 bundled rows; the values here
+    are already validated and typed, so they go straight to the database
+    through Django's connection (same transaction, same SQL on SQLite and
+    PostgreSQL).
+    """
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    cols = ["variable_id", "region", "year", "period", "value", "status", "estimated", "vintage_id"]
+    sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in cols)}) "
+           f"VALUES ({', '.join(['%s'] * len(cols))})")
+    frame = df.select(
+        "variable", "region", "year", "period", "value", "status", "estimated", pl.lit(vintage_id).alias("vintage_id")
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, frame.height, BATCH):
+            cursor.executemany(sql, frame.slice(start, BATCH).rows())
+
+
 def store_observations(frame: pl.DataFrame, delivery: Delivery, variables: dict[str, VariableInfo]) -> tuple[Vintage, bool]:
     """Validate and store a delivery. Returns ``(vintage, created)``.
 
@@ -156,18 +177,7 @@ def store_observations(frame: pl.DataFrame, delivery: Delivery, variables: dict[
             publisher=delivery.publisher, published=delivery.published, url=delivery.url, sha256=sha,
             structure_year=delivery.structure_year, query=delivery.query,
         )
-        rows = df.select("variable", "region", "year", "period", "value", "status", "estimated").iter_rows()
-        batch = []
-        for var, region, year, period, value, status, estimated in rows:
-            batch.append(Observation(
-                variable_id=var, region=region, year=year, period=period, value=value,
-                status=status, estimated=estimated, vintage=vintage,
-            ))
-            if len(batch) >= BATCH:
-                Observation.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Observation.objects.bulk_create(batch)
+        _insert_observations(df, vintage.pk)
     log.info("stored %s observations from %s (vintage %s)", df.height, delivery.key, vintage.pk)
     vintage_stored.send(sender=Vintage, vintage=vintage)
     return vintage, True
