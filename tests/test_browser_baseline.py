@@ -11,38 +11,11 @@ import os
 import time
 
 import pytest
-from browser_helpers import format_violations, launch, run_axe
+from browser_helpers import format_violations, run_axe
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    from gevinst.store.bundled_load import load_all
-    from gevinst.store.models import Vintage
-
-    if not Vintage.objects.filter(source="bundled").exists():
-        load_all()
-    return live_server.url
-
-
-@pytest.fixture
-def page():
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(20_000)
-        blocked: list[str] = []
-        pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-        pg.csp_messages = blocked  # type: ignore[attr-defined]
-        yield pg
-        context.close()
-        browser.close()
 
 
 def _focused(page) -> dict:
