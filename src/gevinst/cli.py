@@ -22,6 +22,19 @@ GEVINST_COMMANDS = {
     "fetch": "Henter data fra SSB (PxWebApi v2)",
     "import": "Leser inn en CSV- eller Excel-fil fra SSB Statistikkbanken",
     "refresh": "Oppdaterer data fra SSB (planlagt jobb)",
+    "indicators": "Lister indikatorsettet (område, bærekraftsmål, kilde)",
+    "baseline": "Nullpunktsmåling for en region, med sammenligning",
+    "followup": "Oppfølging mot en vedtatt nullpunktsmåling",
+    "finance": "Økonomisk helse: nøkkeltall mot normer, ROBEK-varsler, realvekst",
+    "potential": "Handlingsrom per tjeneste: behovsjusterte utgifter og potensial",
+    "projection": "Perspektivanalyse: demografi, kostnader og årsverk fremover",
+    "peers": "Finner lignende kommuner og viser hvorfor de ligner",
+    "network": "Setter sammen nettverk for sammenligning og læring",
+    "effect": "Virket det? Effekt mot en sammenligningsgruppe (DiD, syntetisk kontroll)",
+    "plan": "Gevinstrealiseringsplan: eksport, import og helsesjekk",
+    "createorg": "Oppretter en organisasjon",
+    "invite": "Inviterer en bruker til en organisasjon",
+    "token": "Lager eller trekker tilbake API-nøkler",
 }
 
 
