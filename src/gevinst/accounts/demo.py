@@ -28,7 +28,7 @@ DEMO_SLUG = "lorenskog-demo"
 DEMO_NAME = "Lørenskog kommune (eksempel)"
 DEMO_REGION = "3222"
 DEMO_USERNAME = "demo"
-#: Embedded mode only (one analyst on 127.0.0.1); documented in docs/accounts.md.
+#: Embedded mode only (one analyst on 127.0.0.1); printed by `gevinst setup` and `make run`.
 DEV_DEMO_PASSWORD = "lorenskog-eksempel"
 
 
