@@ -126,6 +126,7 @@ def test_org_home_for_members_only(client, org):
     assert r.status_code == 200
     assert "Nittedal kommune" in body and reverse("regions:detail", args=["3233"]) in body
     assert "kari@example.no" not in body  # members list is for administrators
+    assert reverse("plans:home", kwargs={"slug": "nittedal"}) in body  # the way to the plan
     assert client.get(reverse("accounts:org", args=["ralingen"])).status_code == 404
     assert client.get(reverse("accounts:org", args=["finnes-ikke"])).status_code == 404
     assert "Rælingen" not in client.get(reverse("accounts:home")).content.decode()

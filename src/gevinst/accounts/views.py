@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,12 +46,9 @@ def home(request):
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 
-def _plans_url(org) -> str | None:
-    """The organisation's plan page, once the plans app has one."""
-    try:
-        return reverse("plans:index", kwargs={"slug": org.slug})
-    except NoReverseMatch:
-        return None
+def _plans_url(org) -> str:
+    """The organisation's benefits realisation plan."""
+    return reverse("plans:home", kwargs={"slug": org.slug})
 
 
 @org_view()
