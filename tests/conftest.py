@@ -39,6 +39,19 @@ def bundled_db(db):
     return db
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run against a live server and so in committed transactions, which Django
+    undoes by emptying the tables afterwards. They only read the bundled observations, so the
+    observation store is left out of that flush (``available_apps``): the bundled data is loaded
+    once instead of after every browser test. Everything else is still emptied."""
+    from django.conf import settings
+
+    keep = [app for app in settings.INSTALLED_APPS if app != "gevinst.store"]
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True, available_apps=keep), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _sync_orm_beside_playwright(request, monkeypatch):
     """Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
