@@ -13,17 +13,14 @@ Figures are server-rendered SVG (:mod:`gevinst.regions.charts`,
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 import unicodedata
 from collections import OrderedDict
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 from django import forms
 from django.db.models import Count, Max
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -39,6 +36,7 @@ from gevinst.errors import UnknownRegionError, UserError
 from gevinst.regions import charts, maps
 from gevinst.reports import baseline_export
 from gevinst.sources import bundled
+from gevinst.web.downloads import EXPORT_TYPES, download
 
 #: The UN Sustainable Development Goals, with their Norwegian names (FN-sambandet).
 SDG_NAMES = {
@@ -506,11 +504,6 @@ def nullpunkt(request, code: str):
     return render(request, "baselines/nullpunkt.html", context)
 
 
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 
 
 def export(request, code: str, fmt: str):
@@ -528,18 +521,7 @@ def export(request, code: str, fmt: str):
     except UserError as exc:
         return _error(request, exc.message, 400, unit.code)
     stem = f"nullpunkt_{unit.code}_{result.year}_{_slug(params['area'])}"
-    if fmt == "csv":
-        body: bytes | str = baseline_export.to_csv(result).encode("utf-8")
-    elif fmt == "json":
-        body = baseline_export.to_json(result).encode("utf-8")
-    else:
-        with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
-            path = Path(tmp) / f"{stem}.xlsx"
-            baseline_export.to_xlsx(result, path)
-            body = path.read_bytes()
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return download(result, baseline_export, stem, fmt)
 
 
 def _series_points(frame: pl.DataFrame, years: list[int]) -> list[charts.LinePoint]:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from gevinst.catalogue import load_catalogue
 from gevinst.core.formatting import format_number
 from gevinst.errors import UserError
 from gevinst.sources import bundled
+from gevinst.web.downloads import download
 
 from . import charts_effect as charts
 from . import effect_export
@@ -134,9 +135,4 @@ def export(request, code: str, indicator: str, fmt: str):
         result, _form = _compute(request, code, indicator)
     except UserError as exc:
         return _error(request, exc.message, 400)
-    if fmt == "csv":
-        resp = HttpResponse(effect_export.to_csv(result), content_type="text/csv; charset=utf-8")
-    else:
-        resp = HttpResponse(effect_export.to_json(result), content_type="application/json")
-    resp["Content-Disposition"] = f'attachment; filename="effekt_{result.region}_{result.indicator_id}_{result.change_year}.{fmt}"'
-    return resp
+    return download(result, effect_export, f"effekt_{result.region}_{result.indicator_id}_{result.change_year}", fmt)

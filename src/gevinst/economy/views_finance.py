@@ -3,11 +3,8 @@ targets, ROBEK warning signs, real growth; a form for the own targets (§ 14-2);
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +15,7 @@ from gevinst.core import finance as core
 from gevinst.core.formatting import format_number
 from gevinst.errors import UserError
 from gevinst.reports import finance_export
+from gevinst.web.downloads import EXPORT_TYPES, download
 
 from . import charts_finance as charts
 from .finance import compute_finance, figure_labels, parse_number, save_target
@@ -152,11 +150,6 @@ def finance(request, code: str):
     return render(request, "economy/finance.html", context, status=400 if form.is_bound else 200)
 
 
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 
 
 def export(request, code: str, fmt: str):
@@ -167,13 +160,4 @@ def export(request, code: str, fmt: str):
     except UserError as exc:
         return _error(request, exc.message, 404)
     stem = f"okonomi_{result.region}"
-    if fmt == "xlsx":
-        with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
-            path = Path(tmp) / f"{stem}.xlsx"
-            finance_export.to_xlsx(result, path)
-            body = path.read_bytes()
-    else:
-        body = (finance_export.to_csv(result) if fmt == "csv" else finance_export.to_json(result)).encode("utf-8")
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return download(result, finance_export, stem, fmt)

@@ -9,12 +9,9 @@ parameters: ``handlingsrom.xlsx|csv|json``.
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,14 +24,10 @@ from gevinst.economy.potential import FIRST_YEAR, LAST_YEAR, compute_potential, 
 from gevinst.errors import UnknownRegionError, UserError
 from gevinst.reports import potential_export
 from gevinst.sources import bundled
+from gevinst.web.downloads import EXPORT_TYPES, download
 
 _CODES = re.compile(r"^\s*\d{4}(\s*,\s*\d{4})*\s*$")
 
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 
 
 class PotentialForm(forms.Form):
@@ -197,15 +190,4 @@ def export(request, code: str, fmt: str):
     except UserError as exc:
         return _error(request, exc.message, 400, unit.code)
     stem = f"handlingsrom_{unit.code}_{result.year}_{result.reference}"
-    if fmt == "csv":
-        body: bytes = potential_export.to_csv(result).encode("utf-8")
-    elif fmt == "json":
-        body = potential_export.to_json(result).encode("utf-8")
-    else:
-        with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
-            path = Path(tmp) / f"{stem}.xlsx"
-            potential_export.to_xlsx(result, path)
-            body = path.read_bytes()
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return download(result, potential_export, stem, fmt)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gevinst.errors import UserError
 from gevinst.reports import projection_export
+from gevinst.web.downloads import EXPORT_TYPES, download
 
 from .charts_projection import band_chart
 from .projection import compute_projection
@@ -54,23 +51,11 @@ def projection_page(request, code: str):
 
 
 def export(request, code: str, fmt: str):
-    if fmt not in ("xlsx", "csv", "json"):
+    if fmt not in EXPORT_TYPES:
         return render(request, "economy/projection_error.html", {"message": _("Ukjent format."), "code": code}, status=404)
     try:
         to, scenarios, growth, target = _params(request)
         result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target)
     except UserError as exc:
         return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
-    name = f"perspektiv_{result.region}"
-    if fmt == "xlsx":
-        with tempfile.TemporaryDirectory() as d:
-            p = Path(d) / "p.xlsx"
-            projection_export.to_xlsx(result, p)
-            data = p.read_bytes()
-        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    elif fmt == "csv":
-        resp = HttpResponse(projection_export.to_csv(result), content_type="text/csv; charset=utf-8")
-    else:
-        resp = HttpResponse(projection_export.to_json(result), content_type="application/json; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    return download(result, projection_export, f"perspektiv_{result.region}", fmt)

@@ -1,0 +1,35 @@
+"""File downloads of a page's result (Excel, CSV, JSON): one way for every page.
+
+Every export module in :mod:`gevinst.reports` has ``to_csv(result) -> str``,
+``to_json(result) -> str`` and ``to_xlsx(result, path)``; :func:`download`
+turns one of them into an attachment.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import HttpResponse
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def download(result, exporter, stem: str, fmt: str) -> HttpResponse:
+    """``result`` written by ``exporter`` as ``{stem}.{fmt}`` (``fmt`` in :data:`EXPORT_TYPES`)."""
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
+            path = Path(tmp) / f"{stem}.xlsx"
+            exporter.to_xlsx(result, path)
+            body = path.read_bytes()
+    elif fmt == "csv":
+        body = exporter.to_csv(result).encode("utf-8")
+    else:
+        body = exporter.to_json(result).encode("utf-8")
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
