@@ -1,5 +1,3 @@
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -7,6 +5,7 @@ from django.utils.translation import gettext as _
 from gevinst.baselines.service import adopt, compute_baseline
 from gevinst.errors import UserError
 from gevinst.reports import baseline_export
+from gevinst.reports.output import write_result
 
 
 class Command(BaseCommand):
@@ -34,13 +33,4 @@ class Command(BaseCommand):
                 self.stderr.write(_("Nullpunktsmålingen er vedtatt og frosset (nr. %(id)s).") % {"id": b.pk})
         except UserError as exc:
             raise CommandError(exc.message) from None
-        if format == "xlsx":
-            baseline_export.to_xlsx(result, out)
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-            return
-        text = {"json": baseline_export.to_json, "csv": baseline_export.to_csv, "text": baseline_export.to_text}[format](result)
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-        else:
-            self.stdout.write(text)
+        write_result(result, baseline_export, format, out, self.stdout)

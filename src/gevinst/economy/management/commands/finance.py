@@ -7,6 +7,7 @@ from gevinst.core.formatting import format_number
 from gevinst.economy.finance import compute_finance, parse_target, save_target
 from gevinst.errors import UserError
 from gevinst.reports import finance_export
+from gevinst.reports.output import write_result
 
 
 class Command(BaseCommand):
@@ -42,13 +43,4 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         except (ValueError, KeyError) as exc:
             raise CommandError(_("Deflatorfilen kunne ikke leses: %(e)s") % {"e": exc}) from None
-        if format == "xlsx":
-            finance_export.to_xlsx(result, out)
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-            return
-        text = {"json": finance_export.to_json, "csv": finance_export.to_csv, "text": finance_export.to_text}[format](result)
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-        else:
-            self.stdout.write(text)
+        write_result(result, finance_export, format, out, self.stdout)

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -6,6 +5,7 @@ from django.utils.translation import gettext as _
 from gevinst.economy.potential import LAST_YEAR, compute_potential
 from gevinst.errors import UserError
 from gevinst.reports import potential_export
+from gevinst.reports.output import write_result
 
 
 class Command(BaseCommand):
@@ -35,14 +35,4 @@ class Command(BaseCommand):
             result = compute_potential(region, year, reference, index_vintage)
         except UserError as exc:
             raise CommandError(exc.message) from None
-        if format == "xlsx":
-            potential_export.to_xlsx(result, out)
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-            return
-        text = {"json": potential_export.to_json, "csv": potential_export.to_csv,
-                "text": potential_export.to_text}[format](result)
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-        else:
-            self.stdout.write(text, ending="")
+        write_result(result, potential_export, format, out, self.stdout)

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -6,6 +5,7 @@ from django.utils.translation import gettext as _
 from gevinst.economy.projection import DEFAULT_TARGET_PCT, compute_projection
 from gevinst.errors import UserError
 from gevinst.reports import projection_export
+from gevinst.reports.output import write_result
 
 
 def _arsverk(values: list[str]) -> dict[str, float]:
@@ -54,14 +54,4 @@ class Command(BaseCommand):
             )
         except UserError as exc:
             raise CommandError(exc.message) from None
-        if format == "xlsx":
-            projection_export.to_xlsx(result, out)
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-            return
-        text = {"json": projection_export.to_json, "csv": projection_export.to_csv,
-                "text": projection_export.to_text}[format](result)
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            self.stdout.write(_("Skrev %(f)s") % {"f": out})
-        else:
-            self.stdout.write(text)
+        write_result(result, projection_export, format, out, self.stdout)
