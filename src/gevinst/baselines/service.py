@@ -91,13 +91,14 @@ def default_year(region: str) -> int:
     return reg.last_year if v.last_year is None else v.last_year
 
 
-def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[dict[str, list[str]], list[str]]:
+def peer_groups(region: str, structure_year: int, peers: str | None, organisations=None) -> tuple[dict[str, list[str]], list[str]]:
     """Members of each peer group in ``structure_year``; second value: notes on what could not be mapped.
 
     ``peers``: None (KOSTRA group, county and country), one of ``kostra``,
     ``county``, ``country``, comma-separated region codes (a custom set,
     compared alongside the three standard groups), or ``set:NAME`` — the
-    members of a saved peer set.
+    members of a saved peer set (among ``organisations``' sets; None: the
+    sets without an organisation).
     """
     reg = bundled.registry()
     version = reg.version_at(region, structure_year) or reg.latest_version(region)
@@ -110,7 +111,7 @@ def peer_groups(region: str, structure_year: int, peers: str | None) -> tuple[di
     if peers and peers.strip().startswith("set:"):
         from gevinst.benchlearning.peers import peer_set_members  # a saved peer set (gevinst peers --save)
 
-        peers = ",".join(peer_set_members(peers.strip()[4:]))
+        peers = ",".join(peer_set_members(peers.strip()[4:], organisations))
     if peers:
         if peers in DEFAULT_PEER_GROUPS:
             wanted = (peers,)

@@ -28,7 +28,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gevinst.accounts.cli import user_organisations
 from gevinst.baselines.service import compute_baseline, default_year
+from gevinst.benchlearning.peers import peer_set_members, peer_sets_for
 from gevinst.catalogue import load_catalogue
 from gevinst.core.formatting import format_number
 from gevinst.core.regions import KOMMUNE
@@ -114,9 +116,16 @@ class BaselineForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, last_year: int, with_area: bool = True, **kwargs):
+    def __init__(self, *args, last_year: int, with_area: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.last_year = last_year
+        self.user = user
+        self.organisations = user_organisations(user)
+        if self.organisations:  # the user's organisations' saved peer sets (never another organisation's)
+            sets = peer_sets_for(self.organisations)
+            self.fields["peers"].choices = PEER_CHOICES + [
+                (f"set:{ps.name}", _("Sammenligningssett: %(name)s (%(org)s)") % {"name": ps.name, "org": ps.organisation.name})
+                for ps in sets]
         cat = load_catalogue()
         self.fields["area"].choices = [(a.id, a.name) for a in cat.areas] + [(ALL_AREAS, _("Alle områder"))]
         self.fields["area"].error_messages["invalid_choice"] = _(
@@ -152,7 +161,12 @@ class BaselineForm(forms.Form):
 
     @property
     def peers_value(self) -> str | None:
-        return self.cleaned_data.get("custom") or self.cleaned_data.get("peers") or None
+        """The peers argument for the baseline: a saved set is resolved to its member codes here
+        (within the user's organisations), so the per-process cache never mixes users' sets."""
+        value = self.cleaned_data.get("custom") or self.cleaned_data.get("peers") or None
+        if value and value.startswith("set:"):
+            value = ",".join(peer_set_members(value[4:], self.organisations))
+        return value
 
 
 # ------------------------------------------------------------------ helpers
@@ -418,13 +432,17 @@ def _download_links(code: str, form_params: dict) -> list[dict]:
 def _params_from(request, unit) -> tuple[BaselineForm, dict | None]:
     """The bound form and, when valid, the baseline parameters (year, area, peers)."""
     reg = bundled.registry()
-    form = BaselineForm(request.GET or None, last_year=reg.last_year)
+    form = BaselineForm(request.GET or None, last_year=reg.last_year, user=request.user)
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
     year = data.get("year") or default_year(unit.code)
     area = data.get("area") or ""
-    peers = form.peers_value if request.GET else None
+    try:
+        peers = form.peers_value if request.GET else None
+    except UserError as exc:
+        form.add_error("peers", exc.message)
+        return form, None
     return form, {"year": year, "area": area, "peers": peers,
                   "peers_choice": data.get("peers") or "", "custom": data.get("custom") or ""}
 
@@ -433,7 +451,7 @@ def _shown_form(form: BaselineForm, year: int, with_area: bool = False) -> Basel
     """The form with the year actually used filled in (peers as the user gave them)."""
     data = form.cleaned_data if form.is_bound else {}
     shown = BaselineForm({"year": year, "peers": data.get("peers") or "", "custom": data.get("custom") or ""},
-                         last_year=form.last_year, with_area=with_area)
+                         last_year=form.last_year, with_area=with_area, user=form.user)
     shown.is_valid()
     return shown
 
@@ -443,7 +461,7 @@ def _bind_defaults(form: BaselineForm, params: dict) -> BaselineForm:
     reg = bundled.registry()
     return BaselineForm(
         {"year": params["year"], "area": params["area"], "peers": params["peers_choice"], "custom": params["custom"]},
-        last_year=reg.last_year,
+        last_year=reg.last_year, user=form.user,
     )
 
 
@@ -636,14 +654,14 @@ def indicator(request, code: str, indicator_id: str):
             unit.code,
         )
     reg = bundled.registry()
-    form = BaselineForm(request.GET or None, last_year=reg.last_year, with_area=False)
+    form = BaselineForm(request.GET or None, last_year=reg.last_year, with_area=False, user=request.user)
     if request.GET and not form.is_valid():
         return render(request, "baselines/indicator.html", {"unit": unit, "ind": ind, "form": form,
                                                              "form_invalid": True}, status=400)
     data = form.cleaned_data if request.GET else {}
     year = data.get("year") or default_year(unit.code)
-    peers = form.peers_value if request.GET else None
     try:
+        peers = form.peers_value if request.GET else None
         result = baseline(unit.code, year, ind.area, peers)
     except UserError as exc:
         return render(request, "baselines/indicator.html", {"unit": unit, "ind": ind, "form": form,
@@ -734,7 +752,7 @@ def sdg(request, code: str):
     if err:
         return err
     reg = bundled.registry()
-    form = BaselineForm(request.GET or None, last_year=reg.last_year, with_area=False)
+    form = BaselineForm(request.GET or None, last_year=reg.last_year, with_area=False, user=request.user)
     if request.GET and not form.is_valid():
         return render(request, "baselines/sdg.html", {"unit": unit, "form": form, "form_invalid": True}, status=400)
     data = form.cleaned_data if request.GET else {}

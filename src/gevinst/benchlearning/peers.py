@@ -268,30 +268,51 @@ def kostra_agreement(variables=None, weights=None, n: int = DEFAULT_N, method: s
 
 
 # ------------------------------------------------------------------ peer sets
-def save_peer_set(name: str, result: PeerResult) -> PeerSet:
+def save_peer_set(name: str, result: PeerResult, organisation=None) -> PeerSet:
+    """Save ``result`` as a peer set named ``name`` for ``organisation`` (None: a set without one).
+
+    Names are unique per organisation (and among the sets without one).
+    """
     name = (name or "").strip()
     if not name or len(name) > 80 or ":" in name or "," in name:
         raise UserError(_("Navnet må ha 1–80 tegn og kan ikke inneholde komma eller kolon."), f"bad peer set name {name!r}")
     try:
         with transaction.atomic():
-            ps = PeerSet.objects.create(name=name, region=result.region, members=result.members, variables=result.spec())
+            ps = PeerSet.objects.create(name=name, region=result.region, members=result.members, variables=result.spec(),
+                                        organisation=organisation)
     except IntegrityError:
         raise UserError(_("Et sammenligningssett med navnet «%(name)s» finnes allerede.") % {"name": name},
                         f"duplicate peer set {name!r}") from None
-    log.info("saved peer set %r for %s (%d members)", name, result.region, len(result.members))
+    log.info("saved peer set %r for %s (%d members, organisation %s)", name, result.region, len(result.members),
+             getattr(organisation, "slug", None))
     return ps
 
 
-def peer_set_members(name: str) -> list[str]:
-    """Member codes of the saved set ``name`` (unknown name → UserError)."""
-    ps = PeerSet.objects.filter(name=name.strip()).first()
-    if ps is None:
-        known = ", ".join(PeerSet.objects.values_list("name", flat=True)[:20])
+def peer_sets_for(organisations=None):
+    """The peer sets visible with ``organisations``: theirs, or (None) the sets without an organisation."""
+    if organisations is None:
+        return PeerSet.objects.filter(organisation__isnull=True)
+    return PeerSet.objects.filter(organisation__in=list(organisations)).select_related("organisation")
+
+
+def peer_set_members(name: str, organisations=None) -> list[str]:
+    """Member codes of the saved set ``name`` (unknown name → UserError).
+
+    ``organisations``: look among these organisations' sets only (never another
+    organisation's); None: among the sets without an organisation.
+    """
+    sets = peer_sets_for(organisations)
+    found = list(sets.filter(name=name.strip())[:2])
+    if len(found) > 1:
+        raise UserError(_("Flere av organisasjonene dine har et sammenligningssett med navnet «%(name)s».")
+                        % {"name": name.strip()}, f"ambiguous peer set {name!r}")
+    if not found:
+        known = ", ".join(sets.values_list("name", flat=True)[:20])
         raise UserError(
             _("Fant ikke sammenligningssettet «%(name)s».") % {"name": name.strip()}
             + (" " + _("Lagrede sett: %(names)s.") % {"names": known} if known else ""),
             f"unknown peer set {name!r}")
-    return list(ps.members)
+    return list(found[0].members)
 
 
 # ------------------------------------------------------------------ networks

@@ -15,6 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from django.db.models import Q
+
+from gevinst.accounts.cli import user_organisations
 from gevinst.benchlearning import peers as service
 from gevinst.benchlearning.charts_peers import PeerBar, distance_bars
 from gevinst.benchlearning.models_peers import PeerSet
@@ -42,6 +45,25 @@ class SaveForm(forms.Form):
     variables = forms.CharField(widget=forms.HiddenInput, required=False)
     weights = forms.CharField(widget=forms.HiddenInput, required=False)
     n = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    organisation = forms.ModelChoiceField(label=gettext_lazy("Lagre for organisasjonen"), queryset=None,
+                                          empty_label=None, required=True)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations:
+            from gevinst.accounts.models import Organisation
+
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        else:  # anonymous users (and users without an organisation) save a set without an organisation
+            del self.fields["organisation"]
+
+
+def _saved_sets(user, region: str):
+    """Sets for ``region`` the user may see: their organisations' and those without an organisation."""
+    orgs = user_organisations(user)
+    return (PeerSet.objects.filter(region=region)
+            .filter(Q(organisation__isnull=True) | Q(organisation__in=orgs))
+            .select_related("organisation"))
 
 
 def _error(request, message: str, status: int):
@@ -104,8 +126,8 @@ def peers(request, code: str):
             "draws": service.STABILITY_DRAWS,
             "save_form": SaveForm(initial={"variables": ",".join(result.variables),
                                            "weights": ",".join(str(result.weights[v]) for v in result.variables),
-                                           "n": result.n}),
-            "saved": PeerSet.objects.filter(region=unit.code),
+                                           "n": result.n}, organisations=user_organisations(request.user)),
+            "saved": _saved_sets(request.user, unit.code),
             "just_saved": request.GET.get("lagret", ""),
         })
     return render(request, "benchlearning/peers.html", ctx, status=status)
@@ -119,13 +141,15 @@ def save_peers(request, code: str):
         unit = reg.latest_version(code.strip())
     except UnknownRegionError as exc:
         return _error(request, exc.message, 404)
-    form = SaveForm(request.POST)
+    form = SaveForm(request.POST, organisations=user_organisations(request.user))
     if not form.is_valid():
+        if "organisation" in form.errors:
+            return _error(request, _("Velg en av organisasjonene dine."), 400)
         return _error(request, _("Navnet mangler eller er for langt."), 400)
     try:
         result = service.find_peers(unit.code, form.cleaned_data["variables"] or None,
                                     form.cleaned_data["weights"] or None, form.cleaned_data["n"] or service.DEFAULT_N)
-        ps = service.save_peer_set(form.cleaned_data["name"], result)
+        ps = service.save_peer_set(form.cleaned_data["name"], result, form.cleaned_data.get("organisation"))
     except UserError as exc:
         return _error(request, exc.message, 400)
     return redirect(reverse("peers:similar", args=[unit.code]) + "?" + urlencode({"lagret": ps.name}))

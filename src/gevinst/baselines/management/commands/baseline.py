@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gevinst.baselines.service import adopt, compute_baseline
+from gevinst.accounts.cli import organisation_by_slug
+from gevinst.benchlearning.peers import peer_set_members
 from gevinst.errors import UserError
 from gevinst.reports import baseline_export
 from gevinst.reports.output import write_result
@@ -17,16 +19,21 @@ class Command(BaseCommand):
         parser.add_argument("region", help=_("kommune- eller fylkesnummer"))
         parser.add_argument("--year", type=int, help=_("år (standard: året før sammenslåingen, ellers siste år)"))
         parser.add_argument("--area", help=_("område, f.eks. økonomi (standard: alle)"))
-        parser.add_argument("--peers", help=_("kostra, county, country eller regionkoder skilt med komma"))
+        parser.add_argument("--peers", help=_("kostra, county, country, regionkoder skilt med komma eller set:NAVN (et lagret sammenligningssett)"))
+        parser.add_argument("--org", help=_("organisasjonens kortnavn: set:NAVN hentes blant organisasjonens lagrede sett"))
         parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
         parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
         parser.add_argument("--adopt", dest="adopt_now", action="store_true", help=_("vedta og fryse nullpunktsmålingen med datauttakene den bygger på"))
         parser.add_argument("--reason", default="", help=_("begrunnelse (påkrevd ved ny nullpunktsmåling)"))
 
-    def handle(self, *args, region, year, area, peers, format, out, adopt_now, reason, **options):
+    def handle(self, *args, region, year, area, peers, format, out, adopt_now, reason, org=None, **options):
         if format == "xlsx" and not out:
             raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
         try:
+            if org:
+                organisation = organisation_by_slug(org)
+                if peers and peers.strip().startswith("set:"):
+                    peers = ",".join(peer_set_members(peers.strip()[4:], [organisation]))
             result = compute_baseline(region, year, area, peers)
             if adopt_now:
                 b = adopt(result, reason=reason)

@@ -73,13 +73,16 @@ class Command(BaseCommand):
         parser.add_argument("--n", type=int, default=service.DEFAULT_N, help=_("antall kommuner (standard 10)"))
         parser.add_argument("--standardise", choices=["z", "robust"], default="z", help=_("z-verdier eller robust (median/MAD)"))
         parser.add_argument("--save", metavar="NAVN", help=_("lagre settet under dette navnet"))
+        parser.add_argument("--org", help=_("organisasjonens kortnavn: settet lagres for organisasjonen"))
         parser.add_argument("--format", choices=["text", "json", "csv"], default="text", help=_("utdataformat"))
 
-    def handle(self, *args, region, vars, weights, n, standardise, save, format, **options):
+    def handle(self, *args, region, vars, weights, n, standardise, save, format, org=None, **options):
         try:
             result = service.find_peers(region, vars, weights, n, method=standardise)
             if save:
-                service.save_peer_set(save, result)
+                from gevinst.accounts.cli import organisation_by_slug
+
+                service.save_peer_set(save, result, organisation_by_slug(org) if org else None)
                 self.stderr.write(_("Lagret sammenligningssettet «%(name)s» (%(k)s kommuner).") % {"name": save.strip(), "k": len(result.members)})
         except UserError as exc:
             raise CommandError(exc.message) from None
