@@ -8,8 +8,22 @@ from browser_helpers import format_violations, run_axe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+PASSWORD = "et-langt-passord-for-test"
+
+
 def test_finance_page_axe_and_form(site, page):
-    page.goto(site + "/region/3224/okonomi/")
+    from django.contrib.auth import get_user_model
+
+    from gevinst.accounts.models import Membership, Organisation
+
+    org = Organisation.objects.create(slug="ralingen", name="Rælingen kommune", region="3224")
+    user = get_user_model().objects.create_user("kari", password=PASSWORD)
+    Membership.objects.create(user=user, organisation=org, role="redaktor")  # editing targets needs redaktør
+    page.goto(site + "/logg-inn/?next=/region/3224/okonomi/")
+    page.get_by_label("Brukernavn").fill("kari")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url("**/region/3224/okonomi/")
     assert "Økonomisk helse for 3224 Rælingen" in page.inner_text("h1")
     violations = run_axe(page)
     assert not violations, format_violations(violations)

@@ -228,6 +228,30 @@ def test_set_target_cli_and_validation(capsys):
     assert FinancialTarget.objects.count() == before
 
 
+@pytestmark_db
+def test_set_target_cli_for_organisation(capsys):
+    from gevinst.accounts.models import Organisation
+    from gevinst.economy.models_finance import FinancialTarget
+
+    org = Organisation.objects.create(name="Rælingen test", slug="ralingen-test", region="3224")
+    Organisation.objects.create(name="Lørenskog test", slug="lorenskog-test", region="3222")
+    call_command("finance", "3224", "--set-target", "netto_driftsresultat=2", "--org", "ralingen-test",
+                 "--format", "json")
+    out = json.loads(capsys.readouterr().out)
+    t = FinancialTarget.objects.get(organisation=org)
+    assert (t.region, t.value) == ("3224", 2.0)
+    row = next(r for r in out["key_figures"] if r["key_figure"] == "netto_driftsresultat" and r["year"] == 2025)
+    assert row["target"] == 2.0
+    call_command("finance", "3224", "--format", "json")  # without --org: only targets without an organisation
+    row = next(r for r in json.loads(capsys.readouterr().out)["key_figures"]
+               if r["key_figure"] == "netto_driftsresultat" and r["year"] == 2025)
+    assert row["target"] is None
+    with pytest.raises(CommandError, match="hører til region 3222"):
+        call_command("finance", "3224", "--set-target", "netto_driftsresultat=2", "--org", "lorenskog-test")
+    with pytest.raises(CommandError, match="Fant ikke organisasjonen"):
+        call_command("finance", "3224", "--set-target", "netto_driftsresultat=2", "--org", "finnes-ikke")
+
+
 # ------------------------------------------------------------------ exports
 @pytestmark_db
 def test_exports_csv_json_xlsx(tmp_path, capsys):

@@ -33,7 +33,7 @@ def test_page_lorenskog(client):
     assert "TBU-norm for kommunene" in html
     assert "må vurderes manuelt" in t
     assert "faste 2025-priser" in t
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html  # anonymous users edit no targets (see below)
 
 
 def test_page_national_and_register(client):
@@ -50,10 +50,23 @@ def test_unknown_region_404(client):
     assert client.get("/region/3222/okonomi/okonomi.pdf").status_code == 404
 
 
+def _editor_client(region="3224", role="redaktor", slug="ralingen-test") -> Client:
+    from django.contrib.auth import get_user_model
+
+    from gevinst.accounts.models import Membership, Organisation
+
+    org = Organisation.objects.create(name=f"Organisasjon {slug}", slug=slug, region=region)
+    user = get_user_model().objects.create_user(f"bruker-{slug}", f"{slug}@example.no", "Sv4rt-hemmelig-passord")
+    Membership.objects.create(user=user, organisation=org, role=role)
+    c = Client(enforce_csrf_checks=True)
+    assert c.login(username=f"bruker-{slug}", password="Sv4rt-hemmelig-passord")
+    return c
+
+
 def test_target_form_validation_keeps_input_stores_nothing():
     from gevinst.economy.models_finance import FinancialTarget
 
-    c = Client(enforce_csrf_checks=True)
+    c = _editor_client()
     page = c.get("/region/3224/okonomi/")
     token = page.cookies["csrftoken"].value
     before = FinancialTarget.objects.count()
@@ -74,7 +87,53 @@ def test_target_form_validation_keeps_input_stores_nothing():
     t = text_of(c.get(r["Location"]))
     assert "Målet er lagret." in t
     assert "≥ 1,5 – ikke nådd" in t  # −1,8 % in 2025
-    assert FinancialTarget.objects.get(region="3224").value == 1.5
+    t = FinancialTarget.objects.get(region="3224")
+    assert t.value == 1.5 and t.organisation.slug == "ralingen-test"
+
+
+def test_targets_belong_to_an_organisation():
+    """Anonymous users see no targets and cannot edit; a leser sees them read-only; another
+    region's organisation neither sees nor edits them."""
+    from gevinst.accounts.models import Membership, Organisation
+    from gevinst.economy.finance import save_target
+    from gevinst.economy.models_finance import FinancialTarget
+
+    editor = _editor_client()
+    org = Organisation.objects.get(slug="ralingen-test")
+    save_target("3224", "netto_driftsresultat", 1.5, ">=", 2024, "K-sak 9/25", organisation=org)
+    save_target("3224", "disposisjonsfond", 9.0, ">=", 2024, "Uten organisasjon")  # the command line without --org
+    anon = Client()
+    t = text_of(anon.get("/region/3224/okonomi/"))
+    assert "K-sak 9/25" not in t and "Uten organisasjon" not in t and "Logg inn som medlem" in t
+    assert 'name="key_figure"' not in anon.get("/region/3224/okonomi/").content.decode()
+    r = anon.post("/region/3224/okonomi/", {"key_figure": "netto_driftsresultat", "operator": ">=", "value": "3",
+                                            "valid_from": "2024"})
+    assert r.status_code == 302 and not FinancialTarget.objects.filter(value=3).exists()
+    html = editor.get("/region/3224/okonomi/").content.decode()
+    assert "K-sak 9/25" in html and 'name="key_figure"' in html and "Uten organisasjon" not in html
+    # a leser of the same organisation: read-only, and a POST is refused
+    from django.contrib.auth import get_user_model
+
+    reader = get_user_model().objects.create_user("leser", "leser@example.no", "Sv4rt-hemmelig-passord")
+    Membership.objects.create(user=reader, organisation=org, role="leser")
+    rc = Client()
+    rc.login(username="leser", password="Sv4rt-hemmelig-passord")
+    html = rc.get("/region/3224/okonomi/").content.decode()
+    assert "K-sak 9/25" in html and 'name="key_figure"' not in html
+    assert rc.post("/region/3224/okonomi/", {"key_figure": "netto_driftsresultat", "operator": ">=", "value": "3",
+                                             "valid_from": "2024"}).status_code == 403
+    # an administrator of an organisation for another region
+    other = _editor_client(region="3222", role="administrator", slug="lorenskog-test")
+    other.get("/region/3222/okonomi/")
+    assert "K-sak 9/25" not in other.get("/region/3224/okonomi/").content.decode()
+    token = other.cookies["csrftoken"].value
+    assert other.post("/region/3224/okonomi/", {"csrfmiddlewaretoken": token, "key_figure": "netto_driftsresultat",
+                                                "operator": ">=", "value": "3", "valid_from": "2024",
+                                                "org": "ralingen-test"}).status_code == 403
+    assert FinancialTarget.objects.get(organisation=org, key_figure="netto_driftsresultat").value == 1.5
+    # the export follows the page: the organisation's targets for its members only
+    assert "K-sak 9/25" in editor.get("/region/3224/okonomi/okonomi.json").content.decode()
+    assert "K-sak 9/25" not in anon.get("/region/3224/okonomi/okonomi.json").content.decode()
 
 
 def test_exports(client):

@@ -156,8 +156,13 @@ def _published(variable: str, code: str, years: list[int], aggregate: bool) -> p
     return series(variable, STRUCTURE_YEAR, years, [code]).select("year", "value", "flag")
 
 
-def compute_finance(code: str, deflator_path: str | Path | None = None, base_year: int | None = None) -> FinanceResult:
-    """Key figures 2015–2025, norms, own targets, ROBEK signs and real growth for ``code``."""
+def compute_finance(code: str, deflator_path: str | Path | None = None, base_year: int | None = None, *,
+                    organisation=None, with_targets: bool = True) -> FinanceResult:
+    """Key figures 2015–2025, norms, own targets, ROBEK signs and real growth for ``code``.
+
+    Own targets: ``organisation``'s for the region; without one, the targets
+    without an organisation (the command line); ``with_targets=False``: none.
+    """
     code, name, aggregate = resolve_region(code)
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
     notes: list[str] = []
@@ -186,7 +191,7 @@ def compute_finance(code: str, deflator_path: str | Path | None = None, base_yea
 
     norms, typical = _norms()
     targets = [core.Norm(t.key_figure, t.operator, t.value, source=t.source, valid_from=t.valid_from)
-               for t in FinancialTarget.objects.filter(region=code)]
+               for t in FinancialTarget.objects.filter(region=code, organisation=organisation)] if with_targets else []
 
     register = bundled.robek_register()
     entry = register["municipalities"].get(code)
@@ -291,9 +296,16 @@ def parse_target(spec: str) -> tuple[str, str | None, float]:
 
 
 def save_target(region: str, key_figure: str, value: float, operator: str | None = None,
-                valid_from: int | None = None, source: str = "") -> FinancialTarget:
-    """Create or update a region's own target (validated; nothing stored on error)."""
+                valid_from: int | None = None, source: str = "", organisation=None) -> FinancialTarget:
+    """Create or update a region's own target (validated; nothing stored on error).
+
+    ``organisation``: the organisation the target belongs to; its region must be ``region``.
+    """
     code, _name, aggregate = resolve_region(region)
+    if organisation is not None and organisation.region != code:
+        raise UserError(_("Organisasjonen %(org)s hører til region %(r)s, ikke %(c)s.")
+                        % {"org": organisation.name, "r": organisation.region, "c": code},
+                        f"organisation {organisation.slug} not in {code}")
     if aggregate:
         raise UserError(_("Egne økonomiske mål settes for en kommune, ikke for %(c)s.") % {"c": code},
                         f"target for aggregate {code}")
@@ -313,7 +325,7 @@ def save_target(region: str, key_figure: str, value: float, operator: str | None
         raise UserError(_("Verdien må være en prosent mellom −100 og 1000."), f"percent out of range {value}")
     with transaction.atomic():
         target, _created = FinancialTarget.objects.update_or_create(
-            region=code, key_figure=key_figure, valid_from=int(valid_from),
+            region=code, key_figure=key_figure, valid_from=int(valid_from), organisation=organisation,
             defaults={"operator": operator, "value": float(value), "source": source.strip()},
         )
     log.info("financial target %s %s %s %s from %s", code, key_figure, operator, value, valid_from)

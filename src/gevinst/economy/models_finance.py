@@ -1,8 +1,10 @@
 """Own financial targets (kommuneloven § 14-2) per region.
 
-Organisations do not exist yet (issue #4); until they do, a target belongs to a
-region code. When the organisation model arrives, a foreign key replaces
-``region`` (one organisation per municipality or county).
+A target belongs to an organisation (set on the finance page by its redaktører
+and administratorer, or with ``gevinst finance REGION --set-target … --org SLUG``)
+and to the organisation's region. Targets without an organisation (set with the
+command line without ``--org``, or before organisations existed) are keyed by
+region and shown by the command line only.
 
 Not stored here: whether the budget or the økonomiplan was adopted with a deficit
 (ROBEK grounds a and b). That is a decision of the organisation's council and
@@ -10,6 +12,7 @@ belongs with the organisation model (future work, see docs/methods-finance.md).
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 KEY_FIGURE_CHOICES = [
@@ -32,6 +35,8 @@ class FinancialTarget(models.Model):
     """One financial target: «netto driftsresultat ≥ 1,5 % from 2024», with the decision it rests on."""
 
     region = models.CharField(_("region"), max_length=8, db_index=True)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="financial_targets", verbose_name=_("organisasjon"))
     key_figure = models.CharField(_("nøkkeltall"), max_length=40, choices=KEY_FIGURE_CHOICES)
     operator = models.CharField(_("krav"), max_length=2, choices=OPERATOR_CHOICES)
     value = models.FloatField(_("verdi"))
@@ -42,7 +47,10 @@ class FinancialTarget(models.Model):
     class Meta:
         app_label = "economy"
         constraints = [
-            models.UniqueConstraint(fields=["region", "key_figure", "valid_from"], name="one_target_per_figure_and_year"),
+            models.UniqueConstraint(fields=["region", "key_figure", "valid_from"], condition=Q(organisation__isnull=True),
+                                    name="one_target_per_figure_and_year"),
+            models.UniqueConstraint(fields=["organisation", "region", "key_figure", "valid_from"],
+                                    condition=Q(organisation__isnull=False), name="one_org_target_per_figure_and_year"),
         ]
         ordering = ["region", "key_figure", "valid_from"]
 

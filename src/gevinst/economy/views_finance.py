@@ -4,6 +4,8 @@ targets, ROBEK warning signs, real growth; a form for the own targets (§ 14-2);
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.utils.http import urlencode
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gevinst.accounts.models import ROLE_RANK, Membership, Role
 from gevinst.core import finance as core
 from gevinst.core.formatting import format_number
 from gevinst.errors import UserError
@@ -18,7 +21,7 @@ from gevinst.reports import finance_export
 from gevinst.web.downloads import EXPORT_TYPES, download
 
 from . import charts_finance as charts
-from .finance import compute_finance, figure_labels, parse_number, save_target
+from .finance import compute_finance, figure_labels, parse_number, resolve_region, save_target
 from .models_finance import KEY_FIGURE_CHOICES, OPERATOR_CHOICES
 
 #: Key figures drawn as charts against their norms/targets, in this order.
@@ -124,26 +127,59 @@ def _context(result, form: TargetForm) -> dict:
     }
 
 
+def _target_access(request, code: str):
+    """(organisation, may edit, the user's organisations for the region) for the finance page.
+
+    Own targets belong to an organisation: they are shown to its members when the
+    organisation's region is the page's region, and edited by its redaktører and
+    administratorer. Anonymous users and non-members see none. With several
+    organisations for the region, ``?org=SLUG`` (or the form's ``org``) chooses.
+    """
+    try:
+        region, _name, aggregate = resolve_region(code)
+    except UserError:
+        return None, False, []
+    if aggregate or not getattr(request.user, "is_authenticated", False):
+        return None, False, []
+    ms = [m for m in Membership.objects.filter(user=request.user).select_related("organisation")
+          .order_by("organisation__name") if m.organisation.region == region]
+    if not ms:
+        return None, False, []
+    wanted = (request.POST.get("org") if request.method == "POST" else request.GET.get("org")) or ""
+    m = next((x for x in ms if x.organisation.slug == wanted), ms[0])
+    may_edit = ROLE_RANK[Role(m.role)] >= ROLE_RANK[Role.REDAKTOR]
+    return m.organisation, may_edit, [x.organisation for x in ms]
+
+
 @require_http_methods(["GET", "POST"])
 def finance(request, code: str):
     saved = request.GET.get("lagret") == "1"
+    org, may_edit, orgs = _target_access(request, code)
     if request.method == "POST":
+        if not getattr(request.user, "is_authenticated", False):
+            return redirect_to_login(request.get_full_path())
+        if org is None or not may_edit:
+            return _error(request, _("Bare redaktører og administratorer i en organisasjon for regionen kan endre "
+                                     "de økonomiske målene."), 403)
         form = TargetForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
             try:
-                save_target(code, d["key_figure"], d["value"], d["operator"], d["valid_from"], d["source"])
+                save_target(code, d["key_figure"], d["value"], d["operator"], d["valid_from"], d["source"],
+                            organisation=org)
             except UserError as exc:
                 form.add_error(None, exc.message)
             else:
-                return HttpResponseRedirect(reverse("economy_finance:page", args=[code.strip().upper()]) + "?lagret=1#mal")
+                return HttpResponseRedirect(reverse("economy_finance:page", args=[code.strip().upper()])
+                                            + "?" + urlencode({"lagret": "1", "org": org.slug}) + "#mal")
     else:
         form = TargetForm(initial={"key_figure": "netto_driftsresultat", "operator": ">="})
     try:
-        result = compute_finance(code)
+        result = compute_finance(code, organisation=org, with_targets=org is not None)
     except UserError as exc:
         return _error(request, exc.message, 404)
     context = _context(result, form)
+    context.update({"organisation": org, "may_edit": may_edit, "organisations": orgs})
     if not result.is_aggregate and form.initial.get("valid_from") is None and not form.is_bound:
         form.initial["valid_from"] = result.latest_year
     context["saved"] = saved
@@ -155,8 +191,9 @@ def finance(request, code: str):
 def export(request, code: str, fmt: str):
     if fmt not in EXPORT_TYPES:
         return _error(request, _("Ukjent filformat «%(fmt)s». Velg xlsx, csv eller json.") % {"fmt": fmt}, 404)
+    org, _may_edit, _orgs = _target_access(request, code)
     try:
-        result = compute_finance(code)
+        result = compute_finance(code, organisation=org, with_targets=org is not None)
     except UserError as exc:
         return _error(request, exc.message, 404)
     stem = f"okonomi_{result.region}"
