@@ -100,3 +100,69 @@ def test_baseline_cli_resolves_set_within_organisation(bundled_db, orgs):
         call_command("baseline", "3205", "--peers", "set:Naboer", stdout=io.StringIO())  # no set without an org
     with pytest.raises(CommandError, match="Fant ikke organisasjonen"):
         call_command("baseline", "3205", "--peers", "set:Naboer", "--org", "finnes-ikke", stdout=io.StringIO())
+
+
+# ------------------------------------------------------------------ 3. effect estimates into the benefit register
+def make_benefit(org, name="Flere eldre bor hjemme", indicator="andel_67_pluss", **kw):
+    from gevinst.plans.models import Benefit, Initiative
+
+    ini = Initiative.objects.create(organisation=org, name=f"Tiltak for {name}")
+    return Benefit.objects.create(organisation=org, initiative=ini, name=name, axis="kvalitet",
+                                  value_class="kvalitativ", indicator=indicator, **kw)
+
+
+def test_attach_effect_estimate_to_benefit_on_the_effect_page(bundled_db, orgs):
+    from gevinst.benchlearning.models_effect import EffectEstimate
+    from gevinst.plans.models import AuditEvent
+
+    a, b = orgs
+    mine = make_benefit(a)
+    other_indicator = make_benefit(a, "Annen gevinst", indicator="netto_driftsresultat")
+    theirs = make_benefit(b, "Deres gevinst")
+    ca = member("anne", a)
+    page = ca.get("/region/3207/effekt/andel_67_pluss/", {"fra": "2020"}).content.decode()
+    assert f'<option value="{mine.pk}">' in page
+    assert f'value="{other_indicator.pk}"' not in page and "Deres gevinst" not in page
+    # another organisation's benefit (or a bogus id): 404, nothing stored
+    assert ca.post("/region/3207/effekt/andel_67_pluss/?fra=2020", {"gevinst": theirs.pk}).status_code == 404
+    assert ca.post("/region/3207/effekt/andel_67_pluss/?fra=2020", {"gevinst": other_indicator.pk}).status_code == 404
+    assert not EffectEstimate.objects.exists()
+    r = ca.post("/region/3207/effekt/andel_67_pluss/?fra=2020", {"gevinst": mine.pk})
+    assert r.status_code == 200 and "Flere eldre bor hjemme" in r.content.decode()
+    assert set(mine.effect_estimates.values_list("method", flat=True)) == {"before_after", "did", "scm"}
+    assert AuditEvent.objects.filter(model="benefit", object_id=mine.pk, action="effect").count() == 1
+    # the benefit page shows «Beregnet effekt» beside the raw before/after
+    html = ca.get(f"/org/{a.slug}/plan/gevinst/{mine.pk}/").content.decode()
+    assert "Beregnet effekt" in html and "Forskjeller i forskjeller" in html and "Syntetisk kontroll" in html
+    assert "Rå før" in html and "2020, 3207" in html
+    # a leser may not attach; the benefit's owner (gevinsteier) may
+    reader = member("lise", a, Role.LESER)
+    assert 'name="gevinst"' not in reader.get("/region/3207/effekt/andel_67_pluss/", {"fra": "2020"}).content.decode()
+    assert reader.post("/region/3207/effekt/andel_67_pluss/?fra=2020", {"gevinst": mine.pk}).status_code == 404
+    owner = member("ola", a, Role.GEVINSTEIER)
+    owned = make_benefit(a, "Oles gevinst", owner=get_user_model().objects.get(username="ola"))
+    page = owner.get("/region/3207/effekt/andel_67_pluss/", {"fra": "2020"}).content.decode()
+    assert f'value="{owned.pk}"' in page and f'value="{mine.pk}"' not in page
+    # anonymous users keep saving unattached estimates
+    assert Client().post("/region/3207/effekt/andel_67_pluss/?fra=2020").status_code == 200
+    assert EffectEstimate.objects.filter(benefit__isnull=True).count() == 3
+
+
+def test_effect_cli_attaches_to_benefit_within_organisation(bundled_db, orgs):
+    a, b = orgs
+    mine = make_benefit(a)
+    err = io.StringIO()
+    call_command("effect", "3207", "andel_67_pluss", "--from", "2020", "--method", "did", "--save",
+                 "--benefit", str(mine.pk), "--org", a.slug, stdout=io.StringIO(), stderr=err)
+    assert "Koblet til gevinsten" in err.getvalue()
+    assert list(mine.effect_estimates.values_list("method", flat=True)) == ["before_after", "did"]
+    with pytest.raises(CommandError, match="Fant ingen gevinst"):  # another organisation's benefit
+        call_command("effect", "3207", "andel_67_pluss", "--from", "2020", "--save", "--benefit", str(mine.pk),
+                     "--org", b.slug, stdout=io.StringIO())
+    wrong = make_benefit(a, "Annen", indicator="netto_driftsresultat")
+    with pytest.raises(CommandError, match="annen indikator"):
+        call_command("effect", "3207", "andel_67_pluss", "--from", "2020", "--save", "--benefit", str(wrong.pk),
+                     "--org", a.slug, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="krever --save og --org"):
+        call_command("effect", "3207", "andel_67_pluss", "--from", "2020", "--benefit", str(mine.pk))
+    assert mine.effect_estimates.count() == 2

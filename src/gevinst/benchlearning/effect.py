@@ -243,15 +243,61 @@ def _interval_texts() -> dict[str, str]:
 
 
 @transaction.atomic
-def save_estimates(result: EffectResult) -> list[EffectEstimate]:
-    """Store the before/after and each method's estimate (all or nothing)."""
+def attachable_benefits(user, indicator: str):
+    """Live benefits with catalogue indicator ``indicator`` that ``user`` may attach an estimate to:
+    in organisations where the user is redaktør or administrator, or where the user owns the benefit."""
+    from django.db.models import Q
+
+    from gevinst.accounts.models import ROLE_RANK, Membership, Role
+    from gevinst.plans.models import Benefit
+
+    if not getattr(user, "is_authenticated", False):
+        return Benefit.objects.none()
+    ms = list(Membership.objects.filter(user=user))
+    editor = [m.organisation_id for m in ms if ROLE_RANK[Role(m.role)] >= ROLE_RANK[Role.REDAKTOR]]
+    member = [m.organisation_id for m in ms]
+    return (Benefit.objects.live().filter(indicator=indicator, initiative__deleted_at__isnull=True)
+            .filter(Q(organisation_id__in=editor) | Q(organisation_id__in=member, owner=user))
+            .select_related("organisation", "initiative").order_by("organisation__name", "name"))
+
+
+def check_benefit(benefit, result: EffectResult) -> None:
+    """An estimate is attached only to a live benefit measured by the same catalogue indicator."""
+    if benefit.is_deleted or benefit.initiative.is_deleted:
+        raise UserError(_("Gevinsten «%(name)s» er slettet.") % {"name": benefit.name}, f"deleted benefit {benefit.pk}")
+    if benefit.indicator != result.indicator_id:
+        raise UserError(_("Gevinsten «%(name)s» måles med en annen indikator (%(ind)s) enn anslaget (%(est)s).")
+                        % {"name": benefit.name, "ind": benefit.indicator or _("ingen fra katalogen"),
+                           "est": result.indicator_id}, f"indicator mismatch for benefit {benefit.pk}")
+
+
+def save_estimates(result: EffectResult, benefit=None, user=None) -> list[EffectEstimate]:
+    """Store the before/after and each method's estimate (all or nothing).
+
+    ``benefit``: attach the estimates to this benefit (checked with :func:`check_benefit`);
+    the attachment is recorded in the benefit's audit trail.
+    """
+    if benefit is not None:
+        check_benefit(benefit, result)
+    with transaction.atomic():
+        out = _create_estimates(result, benefit)
+        if benefit is not None:
+            from gevinst.plans import audit
+
+            audit.record(benefit, user, "effect", None, {
+                "effect_estimates": [e.pk for e in out], "indicator": result.indicator_id, "region": result.region,
+                "change_year": result.change_year, "methods": [e.method for e in out]})
+    return out
+
+
+def _create_estimates(result: EffectResult, benefit) -> list[EffectEstimate]:
     ba = result.before_after
     texts = _interval_texts()
     common = {"region": result.region, "region_name": result.region_name, "indicator": result.indicator_id,
                   "change_year": result.change_year, "structure_year": result.structure_year,
                   "first_year": result.years[0], "last_year": result.years[-1], "comparison": result.comparison,
                   "n_comparison": len(result.comparison_codes), "raw_before": ba.mean_before, "raw_after": ba.mean_after,
-                  "warnings": result.warnings, "vintage_ids": result.vintage_ids}
+                  "warnings": result.warnings, "vintage_ids": result.vintage_ids, "benefit": benefit}
     out = [EffectEstimate.objects.create(
         method="before_after", estimate=ba.trend_effect, ci_low=ba.trend_ci[0], ci_high=ba.trend_ci[1],
         interval_method=texts["before_after"], details={"years": result.years, "trend": ba.trend_path,

@@ -1,9 +1,10 @@
 """Stored effect estimates ("did it work?").
 
-One row per region × indicator × change year × method. The benefit register
-(issue #4) does not exist yet: when it does, a benefit links to its estimated
-effect here, shown beside the raw before/after. Until organisations exist,
-estimates are keyed by region code.
+One row per region × indicator × change year × method. An estimate may be
+attached to a benefit in the register (``benefit``; same catalogue indicator),
+where it is shown as «Beregnet effekt» beside the raw before/after. Attached
+estimates belong to the benefit's organisation and are shown only to its
+members; unattached ones are keyed by region code.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class EffectEstimate(models.Model):
     warnings = models.JSONField(default=list)
     details = models.JSONField(default=dict, help_text="per-year gaps, weights, event study")
     vintage_ids = models.JSONField(default=list)
+    benefit = models.ForeignKey("plans.Benefit", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="effect_estimates", verbose_name="gevinst")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from gevinst.web.downloads import download
 
 from . import charts_effect as charts
 from . import effect_export
-from .effect import estimate_effect, save_estimates
+from .effect import attachable_benefits, estimate_effect, save_estimates
 
 COMPARISONS = [("country", gettext_lazy("Hele landet")), ("kostra", gettext_lazy("KOSTRA-gruppen")),
                ("county", gettext_lazy("Fylket"))]
@@ -77,9 +77,22 @@ def effect(request, code: str, indicator: str):
     except UserError as exc:
         return _error(request, exc.message, 400)
     saved = False
+    attached = None
+    benefits = attachable_benefits(request.user, result.indicator_id)
     if request.method == "POST":
-        save_estimates(result)
+        benefit = None
+        raw = (request.POST.get("gevinst") or "").strip()
+        if raw:
+            # only the user's own organisations' benefits (editor, or owner of the benefit): anything else is 404
+            benefit = benefits.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if benefit is None:
+                raise Http404("benefit not found")
+        try:
+            save_estimates(result, benefit=benefit, user=request.user)
+        except UserError as exc:
+            return _error(request, exc.message, 400)
         saved = True
+        attached = benefit
     r = result
     chart = charts.treated_vs_synthetic(
         r.years, r.treated, r.scm.synthetic if r.scm else None, r.comparison_mean, r.change_year,
@@ -121,6 +134,7 @@ def effect(request, code: str, indicator: str):
     return render(request, "benchlearning/effect.html", {
         "r": r, "form": form, "chart": chart, "event_svg": event_svg, "event_rows": event_rows,
         "year_rows": year_rows, "summary": summary, "weights": weights, "downloads": downloads, "saved": saved,
+        "benefits": benefits, "attached": attached,
         "pre_rmspe": fmt(r.scm.pre_rmspe, 3) if r.scm else None,
         "pretrend_p": fmt(r.did.pretrend_p, 3) if r.did and r.did.pretrend_p is not None else None,
         "raw_before": fmt(r.before_after.mean_before), "raw_after": fmt(r.before_after.mean_after),

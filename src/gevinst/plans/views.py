@@ -387,7 +387,21 @@ def benefit_detail(request, org, m, pk):
     return render(request, "plans/benefit.html", _ctx(
         org, m, b=b, ini=b.initiative, ind=ind, indicator_text=_indicator_text(b, cat), rows=rows,
         findings=findings, rule_labels=check.rule_labels(), edit=can_edit_benefit(m, b), due=due,
-        events=audit.history(org, "benefit", b.pk)[:20]))
+        effects=_effect_rows(b), events=audit.history(org, "benefit", b.pk)[:20]))
+
+
+def _effect_rows(b: Benefit) -> list[dict]:
+    """Effect estimates attached to the benefit («Beregnet effekt»), newest first, beside the raw before/after."""
+    from gevinst.benchlearning.models_effect import EffectEstimate
+
+    labels = dict(EffectEstimate.METHODS)
+    method_labels = {"before_after": _("Før/etter med trend"), "did": _("Forskjeller i forskjeller"),
+                     "scm": _("Syntetisk kontroll")}
+    rows = []
+    for e in b.effect_estimates.order_by("-created_at", "method"):
+        rows.append({"e": e, "method": method_labels.get(e.method, labels.get(e.method, e.method)),
+                     "has_interval": e.ci_low is not None and e.ci_high is not None})
+    return rows
 
 
 @org_view(min_role=Role.REDAKTOR)
@@ -461,7 +475,8 @@ def history(request, org, m):
 
 def action_labels() -> dict:
     return {"create": _("opprettet"), "update": _("endret"), "delete": _("slettet"), "restore": _("gjenopprettet"),
-            "import": _("importert"), "map": _("gevinstkart endret")}
+            "import": _("importert"), "map": _("gevinstkart endret"),
+            "effect": _("beregnet effekt koblet til")}
 
 
 def model_labels() -> dict:
