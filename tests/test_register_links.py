@@ -166,3 +166,69 @@ def test_effect_cli_attaches_to_benefit_within_organisation(bundled_db, orgs):
     with pytest.raises(CommandError, match="krever --save og --org"):
         call_command("effect", "3207", "andel_67_pluss", "--from", "2020", "--benefit", str(mine.pk))
     assert mine.effect_estimates.count() == 2
+
+
+# ------------------------------------------------------------------ 4. projection scenarios from adopted benefits
+@pytest.fixture
+def time_plan():
+    org = Organisation.objects.create(name="Time testkommune", slug="time-test", region="1121")
+    make_benefit(org, "Færre innleide vikarer", status="realisert", expected_yearly_nok=1_000_000)
+    make_benefit(org, "Kutt i husleie", status="tatt_ut", expected_yearly_nok=500_000)
+    make_benefit(org, "Digitale tilsyn", status="pa_sporet", expected_yearly_nok=250_000)
+    make_benefit(org, "Bare planlagt", status="planlagt", expected_yearly_nok=9_000_000)
+    gone = make_benefit(org, "Slettet gevinst", status="realisert", expected_yearly_nok=7_000_000)
+    from gevinst.plans import audit
+
+    audit.soft_delete(gone)
+    assert gone.deleted_at is not None
+    return org
+
+
+def _efficiency(data: dict, scenario_prefix: str, year: int) -> float:
+    row = next(r for r in data["years"] if r["scenario"].startswith(scenario_prefix) and r["year"] == year)
+    return row["efficiency_nok"]
+
+
+def test_projection_cli_plan_scenario(bundled_db, time_plan):
+    import json
+
+    out = io.StringIO()
+    call_command("projection", "1121", "--to", "2036", "--scenario", "effektivisering=plan:time-test",
+                 "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    labels = [r["scenario"] for r in data["years"]]
+    adopted = "Vedtatte gevinster i Time testkommune (realisert og tatt ut i budsjett)"
+    on_track = "Vedtatte gevinster i Time testkommune inkl. på sporet"
+    assert adopted in labels and on_track in labels
+    assert _efficiency(data, adopted, 2036) == 1_500_000
+    assert _efficiency(data, on_track, 2036) == 1_750_000
+    counted = {b["name"]: b["group"] for b in data["plan_benefits"]}
+    assert counted == {"Færre innleide vikarer": "adopted", "Kutt i husleie": "adopted", "Digitale tilsyn": "on_track"}
+    notes = " ".join(data["notes"])
+    assert "Færre innleide vikarer" in notes and "Digitale tilsyn" in notes and "Slettet gevinst" not in notes
+    assert "Bare planlagt" not in notes
+    text = io.StringIO()
+    call_command("projection", "1121", "--to", "2036", "--scenario", "navn=Plan,effektivisering=plan:time-test",
+                 stdout=text)
+    assert "Plan (realisert og tatt ut i budsjett)" in text.getvalue() and "Kutt i husleie" in text.getvalue()
+    with pytest.raises(CommandError, match="Fant ikke organisasjonen"):
+        call_command("projection", "1121", "--scenario", "effektivisering=plan:finnes-ikke", stdout=io.StringIO())
+
+
+def test_projection_page_plan_checkbox_for_members_only(bundled_db, time_plan):
+    c = member("tone", time_plan, Role.LESER)
+    page = c.get("/region/1121/perspektiv/").content.decode()
+    assert 'name="plan"' in page and 'value="time-test"' in page
+    r = c.get("/region/1121/perspektiv/", {"to": "2036", "plan": "time-test"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Vedtatte gevinster i Time testkommune inkl. på sporet" in html and "Færre innleide vikarer" in html
+    # anonymous users and members of other organisations: no checkbox, and the plan cannot be read
+    other = member("olav", Organisation.objects.create(name="Annen", slug="annen-test", region="1121"), Role.ADMINISTRATOR)
+    for client in (Client(), other):
+        assert 'value="time-test"' not in client.get("/region/1121/perspektiv/").content.decode()
+        for params in ({"plan": "time-test"}, {"scenario": "effektivisering=plan:time-test"}):
+            r = client.get("/region/1121/perspektiv/", params)
+            assert r.status_code == 400 and "Færre innleide vikarer" not in r.content.decode()
+        r = client.get("/region/1121/perspektiv/perspektiv.json", {"plan": "time-test"})
+        assert "Færre innleide vikarer" not in r.content.decode()

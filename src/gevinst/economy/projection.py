@@ -8,6 +8,8 @@ runs the scenarios and returns a :class:`ProjectionResult`. The method is in
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -76,6 +78,8 @@ class ProjectionResult:
     net_result: float | None
     backtest: dict | None
     notes: list[str] = field(default_factory=list)
+    #: Benefits counted by ``effektivisering=plan:SLUG`` scenarios: organisation, status group, name, kr per year.
+    plan_benefits: list[dict] = field(default_factory=list)
 
     @property
     def main(self) -> ScenarioResult:
@@ -173,7 +177,11 @@ def parse_scenario(text: str, index: int) -> core.Scenario:
             elif k == "enhetskostnad":
                 sc.unit_cost_pct = float(v.replace(",", ".").rstrip("%"))
             elif k == "effektivisering":
-                if v.endswith("%"):
+                if v.lower().startswith("plan:"):
+                    if not v[5:].strip():
+                        raise ValueError(v)
+                    sc.extra["plan"] = v[5:].strip()
+                elif v.endswith("%"):
                     sc.efficiency_pct = float(v[:-1].replace(",", "."))
                 else:
                     sc.efficiency_nok = float(v.replace(",", ".").replace(" ", ""))
@@ -183,6 +191,84 @@ def parse_scenario(text: str, index: int) -> core.Scenario:
             raise UserError(_("Ugyldig verdi «%(v)s» for «%(k)s» i scenarioet.") % {"v": v, "k": k},
                             f"bad scenario value {k}={v!r}") from None
     return sc
+
+
+# ------------------------------------------------------------ adopted benefits
+#: Statuses whose expected yearly value counts as adopted (realised or taken out of the budget) …
+ADOPTED_STATUSES = ("realisert", "tatt_ut")
+#: … and the status shown as a separate line (on track, not yet realised).
+ON_TRACK_STATUSES = ("pa_sporet",)
+
+
+def _plan_organisation(slug: str, organisations):
+    """The organisation named in ``plan:SLUG``. ``organisations``: the ones the caller may use
+    (the page: the user's organisations for the region); None: any (the command line)."""
+    from gevinst.accounts.cli import organisation_by_slug
+
+    if organisations is None:
+        return organisation_by_slug(slug)
+    org = next((o for o in organisations if o.slug == slug), None)
+    if org is None:  # unknown and not-a-member read the same: nothing is revealed
+        raise UserError(_("Fant ikke gevinstplanen «%(slug)s» blant organisasjonene dine for regionen.") % {"slug": slug},
+                        f"projection: plan {slug!r} not available")
+    return org
+
+
+def adopted_benefits(org) -> dict[str, list[dict]]:
+    """The organisation's live benefits with an expected yearly value, by group: ``adopted``
+    (realisert, tatt ut i budsjett) and ``on_track`` (på sporet)."""
+    from gevinst.plans.models import Benefit
+
+    out: dict[str, list[dict]] = {"adopted": [], "on_track": []}
+    qs = (Benefit.objects.live().filter(organisation=org, initiative__deleted_at__isnull=True,
+                                        expected_yearly_nok__isnull=False,
+                                        status__in=ADOPTED_STATUSES + ON_TRACK_STATUSES)
+          .select_related("initiative").order_by("initiative__name", "name", "pk"))
+    for b in qs:
+        group = "adopted" if b.status in ADOPTED_STATUSES else "on_track"
+        out[group].append({"organisation": org.slug, "group": group, "id": b.pk, "name": b.name,
+                           "initiative": b.initiative.name, "status": b.get_status_display(),
+                           "expected_yearly_nok": float(b.expected_yearly_nok)})
+    return out
+
+
+def _expand_plan_scenarios(parsed: list, organisations, notes: list[str], counted: list[dict]) -> list:
+    """Each ``effektivisering=plan:SLUG`` scenario becomes two lines: the adopted benefits, and the
+    adopted plus those on track («på sporet»), each with the benefits it counted in the notes."""
+    out = []
+    for sc in parsed:
+        slug = sc.extra.get("plan")
+        if not slug:
+            out.append(sc)
+            continue
+        org = _plan_organisation(slug, organisations)
+        groups = adopted_benefits(org)
+        adopted = sum(b["expected_yearly_nok"] for b in groups["adopted"])
+        on_track = sum(b["expected_yearly_nok"] for b in groups["on_track"])
+        default_label = sc.label == _("Scenario %(n)s") % {"n": sc.key[1:]}
+        base_label = _("Vedtatte gevinster i %(org)s") % {"org": org.name} if default_label else sc.label
+        sc.label = base_label + " " + _("(realisert og tatt ut i budsjett)")
+        sc.efficiency_nok += adopted
+        sc.extra["plan_benefits"] = [b["id"] for b in groups["adopted"]]
+        track = dataclasses.replace(sc, extra=dict(sc.extra))
+        track.key = sc.key + "_pa_sporet"
+        track.label = base_label + " " + _("inkl. på sporet")
+        track.efficiency_nok = sc.efficiency_nok + on_track
+        track.extra["plan_benefits"] = [b["id"] for b in groups["adopted"] + groups["on_track"]]
+        out.extend([sc, track])
+        counted.extend(groups["adopted"] + groups["on_track"])
+
+        def listing(rows):
+            return "; ".join(_("%(name)s (%(ini)s, %(status)s) %(nok)s kr") % {
+                "name": b["name"], "ini": b["initiative"], "status": b["status"],
+                "nok": format_number(b["expected_yearly_nok"], 0)} for b in rows) or _("ingen")
+
+        notes.append(_("«%(label)s»: %(nok)s kr per år i effektivisering fra gevinster med status realisert eller "
+                       "tatt ut i budsjett: %(list)s.") % {"label": sc.label, "nok": format_number(adopted, 0),
+                                                           "list": listing(groups["adopted"])})
+        notes.append(_("«%(label)s»: i tillegg %(nok)s kr per år fra gevinster på sporet: %(list)s.")
+                     % {"label": track.label, "nok": format_number(on_track, 0), "list": listing(groups["on_track"])})
+    return out
 
 
 # ----------------------------------------------------------------- compute
@@ -196,7 +282,14 @@ def compute_projection(
     target_pct: float = DEFAULT_TARGET_PCT,
     arsverk: dict[str, float] | None = None,
     revenue_per_inhabitant: bool = True,
+    organisations=None,
 ) -> ProjectionResult:
+    """The perspective analysis for ``region``.
+
+    ``organisations``: the organisations whose benefit plans ``effektivisering=plan:SLUG``
+    may read (the page passes the user's organisations for the region); None: any
+    organisation by slug (the command line).
+    """
     reg = registry()
     region = (region or "").strip()
     if region not in reg.codes_at(STRUCTURE_YEAR, KOMMUNE):
@@ -206,7 +299,7 @@ def compute_projection(
                         % {"r": region} + hint, f"projection: not a municipality in {STRUCTURE_YEAR}: {region!r}")
     with read_cache():
         return _compute(region, to_years, scenarios or [], accounts_year, revenue_growth_pct, target_pct, arsverk or {},
-                        revenue_per_inhabitant)
+                        revenue_per_inhabitant, organisations)
 
 
 def _accounts(region: str, accounts_year: int | None) -> tuple[int, dict[str, float | None], float | None, float | None]:
@@ -254,7 +347,7 @@ def _arsverk_base(region: str, year: int, overrides: dict[str, float]) -> tuple[
 
 
 def _compute(region, to_years, scenario_texts, accounts_year, revenue_growth_pct, target_pct, arsverk_overrides,
-             revenue_per_inhabitant):
+             revenue_per_inhabitant, organisations=None):
     reg = registry()
     notes: list[str] = []
     registered = _bands_by_year(region, range(2016, 2027))
@@ -304,6 +397,8 @@ def _compute(region, to_years, scenario_texts, accounts_year, revenue_growth_pct
     arsverk_base, arsverk_sources = _arsverk_base(region, accounts_year, arsverk_overrides)
 
     parsed = [core.Scenario()] + [parse_scenario(t, i + 1) for i, t in enumerate(scenario_texts)]
+    plan_benefits: list[dict] = []
+    parsed = _expand_plan_scenarios(parsed, organisations, notes, plan_benefits)
     if not any(s.method == "andeler" and s.coverage_pct == 0 and s.unit_cost_pct == 0 and not s.efficiency_nok
                and not s.efficiency_pct for s in parsed):
         parsed.insert(1, core.Scenario(key="andeler", label=_("Konstante aldersandeler"), method="andeler"))
@@ -344,5 +439,5 @@ def _compute(region, to_years, scenario_texts, accounts_year, revenue_growth_pct
         accounts_year=accounts_year, accounts_preliminary=accounts_year in PRELIMINARY_ACCOUNTS_YEARS,
         base_year=base_year, latest_registered=latest, to_years=to_years, revenue_growth_pct=revenue_growth_pct,
         revenue_per_inhabitant=revenue_per_inhabitant, target_pct=target_pct, units=units, arsverk_base=arsverk_base, arsverk_sources=arsverk_sources,
-        scenarios=results, revenue=revenue, net_result=net_result, backtest=bt, notes=notes,
+        scenarios=results, revenue=revenue, net_result=net_result, backtest=bt, notes=notes, plan_benefits=plan_benefits,
     )

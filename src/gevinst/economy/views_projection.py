@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from gevinst.accounts.cli import user_organisations
 from gevinst.errors import UserError
 from gevinst.reports import projection_export
 from gevinst.web.downloads import EXPORT_TYPES, download
@@ -13,9 +14,17 @@ from .charts_projection import band_chart
 from .projection import compute_projection
 
 
-def _params(request):
+def plan_organisations(request, code: str) -> list:
+    """The user's organisations for the region: their benefit plans may feed a scenario."""
+    code = (code or "").strip()
+    return [o for o in user_organisations(request.user) if o.region == code]
+
+
+def _params(request, code: str):
     to = [int(x) for x in request.GET.getlist("to") if x.strip().isdigit()] or None
     scenarios = [s for s in request.GET.getlist("scenario") if s.strip()]
+    # the checkbox «Effektivisering fra vedtatte gevinster» (one per organisation of the user for the region)
+    scenarios += [f"effektivisering=plan:{slug}" for slug in dict.fromkeys(request.GET.getlist("plan")) if slug.strip()]
     try:
         growth = float((request.GET.get("growth") or "0").replace(",", "."))
         target = float((request.GET.get("target") or "1.75").replace(",", "."))
@@ -26,8 +35,9 @@ def _params(request):
 
 def projection_page(request, code: str):
     try:
-        to, scenarios, growth, target = _params(request)
-        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target)
+        to, scenarios, growth, target = _params(request, code)
+        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target,
+                                    organisations=plan_organisations(request, code))
     except UserError as exc:
         return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
     band = result.band().to_dicts()
@@ -46,6 +56,7 @@ def projection_page(request, code: str):
                          "gap_mill": None if r["gap_nok"] is None else r["gap_nok"] / 1e6})
     return render(request, "economy/projection.html", {
         "result": result, "chart": chart, "band": band, "rows": rows, "years": years,
+        "plan_orgs": plan_organisations(request, code), "plan_checked": set(request.GET.getlist("plan")),
         "query": request.GET.urlencode(),
     })
 
@@ -54,8 +65,9 @@ def export(request, code: str, fmt: str):
     if fmt not in EXPORT_TYPES:
         return render(request, "economy/projection_error.html", {"message": _("Ukjent format."), "code": code}, status=404)
     try:
-        to, scenarios, growth, target = _params(request)
-        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target)
+        to, scenarios, growth, target = _params(request, code)
+        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target,
+                                    organisations=plan_organisations(request, code))
     except UserError as exc:
         return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
     return download(result, projection_export, f"perspektiv_{result.region}", fmt)

@@ -46,6 +46,7 @@ def _meta(result) -> dict:
         "revenue_growth_pct": result.revenue_growth_pct, "revenue_per_inhabitant": result.revenue_per_inhabitant,
         "target_pct": result.target_pct, "prices": f"faste {result.accounts_year}-kroner",
         "notes": result.notes, "backtest_2016_vintage": result.backtest,
+        "plan_benefits": getattr(result, "plan_benefits", []),
     }
 
 

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = _("Perspektivanalyse: befolkning etter aldersgruppe fram til et valgt år, demografikostnad i kroner per år, "
              "behov for årsverk (også per 1000 innbyggere 20–66 år), netto driftsresultat og avstanden til målet. "
              "Scenarioer: --scenario \"navn=Høy dekning,dekning=5\" (nøkler: navn, metode=aldring|andeler, dekning, "
-             "enhetskostnad, effektivisering=KRONER eller PROSENT%%, totaler=VARIABEL).")
+             "enhetskostnad, effektivisering=KRONER, PROSENT%% eller plan:ORG (summen av forventet årlig verdi for "
+             "organisasjonens gevinster som er realisert eller tatt ut i budsjett, og en egen linje med dem på sporet), "
+             "totaler=VARIABEL).")
 
     def add_arguments(self, parser):
         parser.add_argument("region", help=_("kommunenummer (dagens inndeling)"))
