@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,6 +133,26 @@ def _user(username, organisation, warnings, what):
     return user
 
 
+#: Control characters refused in one-line fields, and (apart from tab/newline) in text fields.
+CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(obj, exclude: list[str]) -> None:
+    """Field validation (lengths, choices, numbers) before an imported object is saved;
+    unique constraints are left to the database (the import is one transaction)."""
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    errors: dict[str, list[str]] = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname, None)
+        if isinstance(value, float) and not math.isfinite(value):
+            errors.setdefault(f.name, []).append(_("må være et endelig tall"))
+        elif isinstance(value, str) and (CONTROL_TEXT if isinstance(f, models.TextField) else CONTROL_LINE).search(value):
+            errors.setdefault(f.name, []).append(_("inneholder kontrolltegn"))
+    if errors:
+        raise ValidationError(errors)
+
+
 def import_plan(data: dict, organisation: Organisation | None = None, user=None) -> tuple[Organisation, list[str]]:
     """Add the plan in ``data`` to ``organisation`` (default: the one named in the file).
 
@@ -156,15 +179,20 @@ def import_plan(data: dict, organisation: Organisation | None = None, user=None)
                                     "duplicate initiative on import")
                 ini = Initiative(organisation=organisation,
                                  **{f: _in(f, ini_d.get(f)) for f in INITIATIVE_FIELDS if ini_d.get(f) is not None})
+                _clean(ini, exclude=["organisation"])
                 audit.save(ini, user, action="import")
+                existing.add(ini.name)
                 for p in ini_d.get("decision_points") or []:
-                    DecisionPoint.objects.create(initiative=ini, code=p["code"], date=_in("date", p.get("date")),
-                                                 decision=p.get("decision") or "")
+                    dp = DecisionPoint(initiative=ini, code=p["code"], date=_in("date", p.get("date")),
+                                       decision=p.get("decision") or "")
+                    _clean(dp, exclude=["initiative"])
+                    dp.save()
                 keys = {"tiltak": "tiltak"}
                 for b_d in ini_d.get("benefits") or []:
                     values = {f: _in(f, b_d.get(f)) for f in BENEFIT_FIELDS if b_d.get(f) is not None}
                     b = Benefit(organisation=organisation, initiative=ini, **values,
                                 owner=_user(b_d.get("owner"), organisation, warnings, b_d.get("name", "")))
+                    _clean(b, exclude=["organisation", "initiative", "owner"])
                     audit.save(b, user, action="import")
                     keys[b_d["key"]] = benefit_key(b.pk)
                     for m_d in b_d.get("measurements") or []:
@@ -172,15 +200,22 @@ def import_plan(data: dict, organisation: Organisation | None = None, user=None)
                                         **{f: _in(f, m_d.get(f)) for f in MEASUREMENT_FIELDS if m_d.get(f) is not None},
                                         recorded_by=_user(m_d.get("recorded_by"), organisation, warnings,
                                                           b_d.get("name", "")))
+                        _clean(m, exclude=["organisation", "benefit", "recorded_by"])
                         audit.save(m, user, action="import")
                 for n_d in (ini_d.get("map") or {}).get("nodes") or []:
-                    n = MapNode.objects.create(initiative=ini, kind=n_d["kind"], label=n_d["label"])
+                    n = MapNode(initiative=ini, kind=n_d["kind"], label=n_d["label"])
+                    _clean(n, exclude=["initiative"])
+                    n.save()
                     keys[n_d["key"]] = node_key(n.pk)
                 for e_d in (ini_d.get("map") or {}).get("edges") or []:
                     if e_d["source"] in keys and e_d["target"] in keys:
                         MapEdge.objects.get_or_create(initiative=ini, source=keys[e_d["source"]],
                                                       target=keys[e_d["target"]])
-    except (KeyError, TypeError, ValueError) as exc:
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise DataFormatError(_("Gevinstplanen har ugyldige verdier (%(e)s). Ingenting er importert.")
+                              % {"e": problems[:500]}, f"invalid plan document: {exc!r}"[:2000]) from None
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise DataFormatError(_("Gevinstplanen kunne ikke leses: %(e)s. Ingenting er importert.") % {"e": exc},
                               f"bad plan document: {exc!r}") from None
     return organisation, warnings

@@ -59,6 +59,8 @@ _TITLE_RE = re.compile(r"^\s*(\d{5})\s*:")
 _TIME_RE = re.compile(r"^(\d{4})(?:([KMHU])(\d{1,2}))?$")
 _TIME_SUFFIX_RE = re.compile(r"^(.*?)\s*(\d{4}(?:[KMHU]\d{1,2})?)$")
 _REGION_RE = re.compile(r"^(?:[KFB]-)?([0-9A-Z]{2,8})(?:\s+(.*))?$")
+#: Refuse workbooks whose first sheet spans more cells than this (StatBank downloads are far smaller).
+MAX_XLSX_CELLS = 2_000_000
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|Ã¸|Ã¥|Ã¦|Ã˜|Ã…|Ã†|â€")
 
 
@@ -136,8 +138,22 @@ def _rows_from_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
             f"cannot open xlsx {path}: {exc!r}",
         ) from None
     ws = wb.worksheets[0]
+    # A sheet can declare (or reach with one far-away cell) a dimension of 16 384 × 1 048 576
+    # cells that openpyxl would pad row by row: refuse before reading.
+    declared = (ws.max_row or 0) * (ws.max_column or 0)
+    if declared > MAX_XLSX_CELLS:
+        wb.close()
+        raise _err(
+            f"Excel-filen {path.name} er for stor: arket dekker {ws.max_row} rader × {ws.max_column} "
+            f"kolonner (grensen er {MAX_XLSX_CELLS:,} celler).".replace(",", " "),
+            f"xlsx dimension {ws.max_row}x{ws.max_column} over limit",
+        )
     rows = []
     for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if i * max(len(row), 1) > MAX_XLSX_CELLS:
+            wb.close()
+            raise _err(f"Excel-filen {path.name} er for stor (over {MAX_XLSX_CELLS:,} celler).".replace(",", " "),
+                       "xlsx too many cells")
         cells = ["" if c is None else (c.strip() if isinstance(c, str) else c) for c in row]
         while cells and cells[-1] == "":
             cells.pop()

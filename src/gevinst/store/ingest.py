@@ -88,6 +88,25 @@ def validate_frame(frame: pl.DataFrame, *, known_regions=None) -> pl.DataFrame:
         (pl.col("status").cast(pl.Utf8).fill_null("") if "status" in frame.columns else pl.lit("")).alias("status"),
         (pl.col("estimated").cast(pl.Boolean).fill_null(False) if "estimated" in frame.columns else pl.lit(False)).alias("estimated"),
     )
+    for col, limit, what in (("variable", 200, "Variabelkoden"), ("region", 12, "Regionkoden"), ("period", 8, "Perioden")):
+        bad = df.filter(pl.col(col).is_null() | (pl.col(col).str.len_chars() == 0) | (pl.col(col).str.len_chars() > limit)
+                        | pl.col(col).str.contains(r"[\x00-\x1f\x7f-\x9f]")) if col != "period" else \
+            df.filter((pl.col(col).str.len_chars() > limit) | pl.col(col).str.contains(r"[\x00-\x1f\x7f-\x9f]"))
+        if bad.height:
+            shown = (bad[col][0] or "")[:40]
+            raise DataFormatError(
+                f"{what} «{shown}» er tom, lengre enn {limit} tegn eller inneholder kontrolltegn "
+                f"({bad.height} rader). Ingenting er lagret.",
+                f"invalid {col} values ({bad.height} rows)",
+            )
+    nonfinite = df.filter(pl.col("value").is_not_null() & ~pl.col("value").is_finite())
+    if nonfinite.height:
+        r = nonfinite.row(0, named=True)
+        raise DataFormatError(
+            f"Verdien for {r['variable'][:60]}, region {r['region']}, år {r['year']} er ikke et endelig tall "
+            f"({r['value']}). Ingenting er lagret.",
+            f"non-finite values ({nonfinite.height} rows)",
+        )
     bad_year = df.filter(pl.col("year").is_null() | (pl.col("year") < 1800) | (pl.col("year") > 2200))
     if bad_year.height:
         raise DataFormatError(
@@ -168,6 +187,17 @@ def store_observations(frame: pl.DataFrame, delivery: Delivery, variables: dict[
             raise DataFormatError(
                 f"Feil enhet for {code}: lagret som «{existing.unit}», men de nye dataene har «{info.unit}».",
                 f"unit mismatch for {code}: {existing.unit!r} vs {info.unit!r}",
+            )
+    if len(delivery.key) > 200 or len(delivery.label) > 300:
+        raise DataFormatError(
+            f"Navnet på leveransen er for langt ({len(delivery.key)} tegn; høyst 200). Gi filen et kortere navn.",
+            "delivery key/label too long",
+        )
+    for code, info in variables.items():
+        if len(info.label) > 300 or len(info.unit) > 60 or len(info.source) > 300:
+            raise DataFormatError(
+                f"Navnet eller enheten til variabelen {code[:60]} er for lang (navn høyst 300 tegn, enhet høyst 60).",
+                f"variable description too long for {code[:60]!r}",
             )
     sha = delivery.sha256 or frame_sha256(df)
     with transaction.atomic():

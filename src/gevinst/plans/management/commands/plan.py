@@ -60,6 +60,9 @@ class Command(BaseCommand):
                     doc = json.loads(raw)
                 except FileNotFoundError:
                     raise CommandError(_("Fant ikke filen %(f)s.") % {"f": path}) from None
+                except UnicodeDecodeError as exc:
+                    raise CommandError(_("Filen %(f)s er ikke UTF-8-tekst (ugyldig byte ved posisjon %(p)s).")
+                                       % {"f": path, "p": exc.start}) from None
                 except json.JSONDecodeError as exc:
                     raise CommandError(_("Filen er ikke gyldig JSON (linje %(l)s).") % {"l": exc.lineno}) from None
                 org = _org(opts["org"]) if opts.get("org") else None
