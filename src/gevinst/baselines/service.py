@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from gevinst.catalogue import load_catalogue
 from gevinst.core import baseline as core
 from gevinst.core.recompose import normalise_flags
-from gevinst.core.regions import FYLKE, KOMMUNE
+from gevinst.core.regions import KOMMUNE
 from gevinst.errors import UserError
 from gevinst.sources import bundled
 from gevinst.store.models import Observation, Variable, Vintage
@@ -109,7 +109,8 @@ def peer_groups(region: str, structure_year: int, peers: str | None, organisatio
     wanted = DEFAULT_PEER_GROUPS
     custom: list[str] = []
     if peers and peers.strip().startswith("set:"):
-        from gevinst.benchlearning.peers import peer_set_members  # a saved peer set (gevinst peers --save)
+        # a saved peer set (gevinst peers --save)
+        from gevinst.benchlearning.peers import peer_set_members
 
         peers = ",".join(peer_set_members(peers.strip()[4:], organisations))
     if peers:

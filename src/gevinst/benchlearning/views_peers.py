@@ -8,14 +8,13 @@ formatted with ``no_number`` in templates; the chart is server-rendered SVG.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from django.db.models import Q
 
 from gevinst.accounts.cli import user_organisations
 from gevinst.benchlearning import peers as service

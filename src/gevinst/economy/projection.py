@@ -9,7 +9,6 @@ runs the scenarios and returns a :class:`ProjectionResult`. The method is in
 from __future__ import annotations
 
 import dataclasses
-
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache

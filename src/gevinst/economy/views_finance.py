@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.utils.http import urlencode
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods

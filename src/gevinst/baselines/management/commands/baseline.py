@@ -2,8 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gevinst.baselines.service import adopt, compute_baseline
 from gevinst.accounts.cli import organisation_by_slug
+from gevinst.baselines.service import adopt, compute_baseline
 from gevinst.benchlearning.peers import peer_set_members
 from gevinst.errors import UserError
 from gevinst.reports import baseline_export

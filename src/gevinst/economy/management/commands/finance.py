@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gevinst.core.formatting import format_number
 from gevinst.accounts.cli import organisation_by_slug
+from gevinst.core.formatting import format_number
 from gevinst.economy.finance import compute_finance, parse_target, save_target
 from gevinst.errors import UserError
 from gevinst.reports import finance_export
