@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres bench clean
+.PHONY: install run test test-sqlite test-postgres bench load clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP) node_modules/.installed
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Load test: 50 readers + 10 editors for LOAD_SECONDS against serve --production (PostgreSQL) and gevinst run (SQLite).
+LOAD_SECONDS ?= 30
+load: $(STAMP)
+	$(BIN)/python bench/load.py --mode both --duration $(LOAD_SECONDS) --workers 4
 
 clean:
 	rm -rf $(VENV) node_modules var
