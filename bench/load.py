@@ -120,9 +120,10 @@ class Server:
             self.origin = self.url
         self.env = env
         self.log = self.tmp / "server.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "gevinst.cli", *argv], env=env,
-                                     stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.tmp)
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "gevinst.cli", *argv], env=env, stdout=out,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True, cwd=self.tmp)
 
     def wait(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -140,7 +141,7 @@ class Server:
     def script(self, code: str, *args: str) -> str:
         env = dict(self.env, DJANGO_SETTINGS_MODULE="gevinst.web.settings")
         r = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
-                           timeout=120, cwd=self.tmp)
+                           timeout=120, cwd=self.tmp, check=False)
         if r.returncode:
             raise RuntimeError(r.stderr[-3000:])
         return r.stdout.strip().splitlines()[-1]
@@ -272,7 +273,7 @@ async def drive(server: Server, editors: list[dict], readers: int, duration: flo
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))] if values else float("nan")
 
 
 def summarise(result: dict) -> dict:
