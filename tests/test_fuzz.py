@@ -232,5 +232,16 @@ def test_api_has_no_server_errors(case, demo_token):
 
         first = Benefit.objects.filter(organisation__slug="lorenskog-demo").values_list("pk", flat=True).first()
         params["benefit_id"] = first or params["benefit_id"]
-    response = case.call(headers={"Authorization": f"Bearer {demo_token}"})
+    # As Django's test client does: the app runs inside the test's transaction, so the
+    # per-request connection cleanup must not close that connection (PostgreSQL).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = case.call(headers={"Authorization": f"Bearer {demo_token}"})
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
