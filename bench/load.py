@@ -99,7 +99,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.dbname = None
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith("GEVINST_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+               if not k.startswith("GEVINST_")
+               and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
         env.update(GEVINST_DATA_DIR=str(self.tmp / "data"), PYTHONUNBUFFERED="1")
         self.headers = {}
         if mode == "postgres":

@@ -7,13 +7,11 @@ after each test, so the bundled data is loaded per test: the checks are grouped 
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from browser_helpers import format_violations, run_axe
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

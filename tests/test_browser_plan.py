@@ -3,12 +3,10 @@ data, record a measurement, see the status change and a plan-check flag disappea
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from browser_helpers import format_violations, run_axe
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
