@@ -23,12 +23,18 @@ node_modules/.installed: package.json
 run: $(STAMP)
 	$(BIN)/gevinst run --host $(HOST) --port $(PORT)
 
+# The suite runs twice: on SQLite, and on PostgreSQL when DATABASE_URL is set. Within each
+# pass the bulk runs on two processes (pytest-xdist); the tests that start real servers
+# (marker "server") run afterwards on their own, so they are not timed against the rest.
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+
 test: $(STAMP) node_modules/.installed
 	@echo "== Testsuite mot SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(PYTEST) -n 2 -m "not server"
+	env -u DATABASE_URL $(PYTEST) -m server
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== Samme testsuite mot PostgreSQL ($$DATABASE_URL)"; \
-		$(BIN)/pytest -q; \
+		$(PYTEST) -n 2 -m "not server" && $(PYTEST) -m server; \
 	fi
 
 bench: $(STAMP)
