@@ -69,6 +69,19 @@ def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
+
+def _y_grid(parts: list[str], x0: float, x1: float, y0: float, y1: float, step: float, sy, decimals: int) -> None:
+    """Horizontal grid lines with their value labels, from ``y0`` to ``y1`` every ``step``."""
+    n = int(round((y1 - y0) / step))
+    for i in range(n + 1):
+        v = y0 + i * step
+        y = sy(v)
+        parts.append(f'<line x1="{x0}" x2="{x1}" y1="{_f(y)}" y2="{_f(y)}"/>')
+        parts.append(
+            f'<text class="chart-tick" x="{x0 - 8}" y="{_f(y + 4)}" text-anchor="end">'
+            f"{escape(format_number(v, decimals))}</text>"
+        )
+
 def _open_svg(chart_id: str, title: str, description: str, width: int, height: int, css: str) -> list[str]:
     cid = escape(chart_id, quote=True)
     return [
@@ -124,15 +137,7 @@ def line_chart(
 
     # grid lines and y labels
     parts.append('<g class="chart-grid" aria-hidden="true">')
-    n = int(round((y1 - y0) / step))
-    for i in range(n + 1):
-        v = y0 + i * step
-        y = sy(v)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y)}" y2="{_f(y)}"/>')
-        parts.append(
-            f'<text class="chart-tick" x="{left - 8}" y="{_f(y + 4)}" text-anchor="end">'
-            f"{escape(format_number(v, decimals))}</text>"
-        )
+    _y_grid(parts, left, width - right, y0, y1, step, sy, decimals)
     # x labels: every year if few, else a round step
     xstep = 1 if xspan <= 12 else (2 if xspan <= 24 else 5)
     for x in range(xmin, xmax + 1):
@@ -325,15 +330,7 @@ def multi_line_chart(
     parts.append("</g>")
     # grid
     parts.append('<g class="chart-grid" aria-hidden="true">')
-    n = int(round((y1 - y0) / step))
-    for i in range(n + 1):
-        v = y0 + i * step
-        y = sy(v)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y)}" y2="{_f(y)}"/>')
-        parts.append(
-            f'<text class="chart-tick" x="{left - 8}" y="{_f(y + 4)}" text-anchor="end">'
-            f"{escape(format_number(v, dec))}</text>"
-        )
+    _y_grid(parts, left, width - right, y0, y1, step, sy, dec)
     xstep = 1 if xspan <= 12 else (2 if xspan <= 24 else 5)
     for x in range(xmin, xmax + 1):
         if (x - xmin) % xstep and x != xmax:
