@@ -8,12 +8,11 @@ any Content-Security-Policy violation.
 from __future__ import annotations
 
 import pytest
-from browser_helpers import format_violations, launch, run_axe
+from browser_helpers import format_violations, run_axe
 from django.contrib.auth import get_user_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-sync_api = pytest.importorskip("playwright.sync_api")
 PASSWORD = "Sv4rt-hemmelig-passord"
 
 
@@ -27,21 +26,6 @@ def site(live_server, transactional_db):
     other = get_user_model().objects.create_user("ola", "ola@lorenskog.kommune.no", PASSWORD)
     Membership.objects.create(user=other, organisation=org, role=Role.LESER)
     return live_server.url
-
-
-@pytest.fixture
-def page():
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(15_000)
-        blocked: list[str] = []
-        pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-        pg.csp_messages = blocked  # type: ignore[attr-defined]
-        yield pg
-        context.close()
-        browser.close()
 
 
 def _focused_id(page) -> str:

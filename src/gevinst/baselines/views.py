@@ -39,6 +39,7 @@ from gevinst.regions import charts, maps
 from gevinst.reports import baseline_export
 from gevinst.sources import bundled
 from gevinst.web.downloads import EXPORT_TYPES, download
+from gevinst.web.forms import DescribedErrorsMixin
 
 #: The UN Sustainable Development Goals, with their Norwegian names (FN-sambandet).
 SDG_NAMES = {
@@ -96,7 +97,7 @@ _CODES = re.compile(r"^\s*\d{2}(\d{2})?(\s*,\s*\d{2}(\d{2})?)*\s*,?\s*$")
 
 
 # ------------------------------------------------------------------ the form
-class BaselineForm(forms.Form):
+class BaselineForm(DescribedErrorsMixin, forms.Form):
     """Year, area and comparison of a baseline (GET; every field optional)."""
 
     year = forms.IntegerField(
@@ -150,14 +151,6 @@ class BaselineForm(forms.Form):
             )
         return ",".join(c.strip() for c in text.split(",") if c.strip())
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                ids = [f"{self[name].auto_id}_error"]
-                if self.fields[name].help_text:
-                    ids.append(f"{self[name].auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
     @property
     def peers_value(self) -> str | None:
@@ -520,8 +513,6 @@ def nullpunkt(request, code: str):
         }
     )
     return render(request, "baselines/nullpunkt.html", context)
-
-
 
 
 def export(request, code: str, fmt: str):

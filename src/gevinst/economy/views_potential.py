@@ -25,12 +25,12 @@ from gevinst.errors import UnknownRegionError, UserError
 from gevinst.reports import potential_export
 from gevinst.sources import bundled
 from gevinst.web.downloads import EXPORT_TYPES, download
+from gevinst.web.forms import DescribedErrorsMixin
 
 _CODES = re.compile(r"^\s*\d{4}(\s*,\s*\d{4})*\s*$")
 
 
-
-class PotentialForm(forms.Form):
+class PotentialForm(DescribedErrorsMixin, forms.Form):
     year = forms.IntegerField(
         label=gettext_lazy("Regnskapsår"), required=False,
         help_text=gettext_lazy("For eksempel 2024. Tomt: siste år (%(y)s, foreløpige tall).") % {"y": LAST_YEAR},
@@ -74,15 +74,6 @@ class PotentialForm(forms.Form):
         if data.get("reference") == "peers" and not data.get("peers"):
             self.add_error("peers", _("Skriv minst ett kommunenummer å sammenligne med."))
         return data
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                ids = [f"{self[name].auto_id}_error"]
-                if self.fields[name].help_text:
-                    ids.append(f"{self[name].auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 def _error(request, message: str, status: int, code: str | None = None):
