@@ -33,11 +33,18 @@ def _params(request, code: str):
     return to, scenarios, growth, target
 
 
+def _compute(request, code: str):
+    """The projection the request asks for, and the user's organisations whose plans it may use."""
+    to, scenarios, growth, target = _params(request, code)
+    organisations = plan_organisations(request, code)
+    result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target,
+                                organisations=organisations)
+    return result, organisations
+
+
 def projection_page(request, code: str):
     try:
-        to, scenarios, growth, target = _params(request, code)
-        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target,
-                                    organisations=plan_organisations(request, code))
+        result, organisations = _compute(request, code)
     except UserError as exc:
         return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
     band = result.band().to_dicts()
@@ -56,7 +63,7 @@ def projection_page(request, code: str):
                          "gap_mill": None if r["gap_nok"] is None else r["gap_nok"] / 1e6})
     return render(request, "economy/projection.html", {
         "result": result, "chart": chart, "band": band, "rows": rows, "years": years,
-        "plan_orgs": plan_organisations(request, code), "plan_checked": set(request.GET.getlist("plan")),
+        "plan_orgs": organisations, "plan_checked": set(request.GET.getlist("plan")),
         "query": request.GET.urlencode(),
     })
 
@@ -65,9 +72,7 @@ def export(request, code: str, fmt: str):
     if fmt not in EXPORT_TYPES:
         return render(request, "economy/projection_error.html", {"message": _("Ukjent format."), "code": code}, status=404)
     try:
-        to, scenarios, growth, target = _params(request, code)
-        result = compute_projection(code, to, scenarios, revenue_growth_pct=growth, target_pct=target,
-                                    organisations=plan_organisations(request, code))
+        result, _organisations = _compute(request, code)
     except UserError as exc:
         return render(request, "economy/projection_error.html", {"message": exc.message, "code": code}, status=400)
     return download(result, projection_export, f"perspektiv_{result.region}", fmt)
