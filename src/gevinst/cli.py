@@ -32,6 +32,8 @@ GEVINST_COMMANDS = {
     "network": "Setter sammen nettverk for sammenligning og læring",
     "effect": "Virket det? Effekt mot en sammenligningsgruppe (DiD, syntetisk kontroll)",
     "plan": "Gevinstrealiseringsplan: eksport, import og helsesjekk",
+    "a3": "Lager A3-ark fra dataene (PowerPoint eller PDF) for årshjulet",
+    "reminders": "Viser (eller sender på e-post) aktiviteter i årshjulet med frist snart",
     "createorg": "Oppretter en organisasjon",
     "invite": "Inviterer en bruker til en organisasjon",
     "token": "Lager eller trekker tilbake API-nøkler",

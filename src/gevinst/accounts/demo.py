@@ -6,6 +6,7 @@
 fixed default exists only in embedded mode; in production mode
 :func:`ensure_demo` refuses to run without the environment variable.
 
+``gevinst setup`` also creates an example årshjul (:mod:`gevinst.cycle.demo`).
 The example plan comes from ``gevinst.plans.demo.ensure_demo_plan(org)`` when
 the plans app provides it. Everything here is idempotent: a second call
 changes nothing (a demo password changed in the web UI is set back, so the
@@ -69,5 +70,8 @@ def ensure_demo_and_report(stdout) -> None:
     """``ensure_demo`` and print the login (called by ``gevinst setup`` outside production)."""
     from django.utils.translation import gettext as _
 
-    _org, username, password = ensure_demo()
+    org, username, password = ensure_demo()
+    from gevinst.cycle.demo import ensure_demo_cycle
+
+    ensure_demo_cycle(org)
     stdout.write(_("Demo-innlogging: %(user)s / %(password)s") % {"user": username, "password": password})

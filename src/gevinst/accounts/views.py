@@ -68,6 +68,7 @@ def org_home(request, org, membership):
             "is_admin": is_admin,
             "members": members,
             "plans_url": _plans_url(org),
+            "cycle_url": reverse("cycle:home", kwargs={"slug": org.slug}),
         },
     )
 

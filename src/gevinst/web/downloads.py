@@ -1,8 +1,9 @@
-"""File downloads of a page's result (Excel, CSV, JSON): one way for every page.
+"""File downloads of a page's result (Excel, CSV, JSON, PowerPoint, PDF): one way for every page.
 
 Every export module in :mod:`gevinst.reports` has ``to_csv(result) -> str``,
-``to_json(result) -> str`` and ``to_xlsx(result, path)``; :func:`download`
-turns one of them into an attachment.
+``to_json(result) -> str`` and ``to_xlsx(result, path)``; the A3 writers have
+``to_pptx(doc, path)`` and ``to_pdf(doc, path)``. :func:`download` turns one of
+them into an attachment.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
 }
+#: Formats written to a file (the rest return text).
+FILE_FORMATS = ("xlsx", "pptx", "pdf")
 
 
 def download(result, exporter, stem: str, fmt: str) -> HttpResponse:
     """``result`` written by ``exporter`` as ``{stem}.{fmt}`` (``fmt`` in :data:`EXPORT_TYPES`)."""
-    if fmt == "xlsx":
+    if fmt in FILE_FORMATS:
         with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
-            path = Path(tmp) / f"{stem}.xlsx"
-            exporter.to_xlsx(result, path)
+            path = Path(tmp) / f"{stem}.{fmt}"
+            getattr(exporter, f"to_{fmt}")(result, path)
             body = path.read_bytes()
     elif fmt == "csv":
         body = exporter.to_csv(result).encode("utf-8")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gevinst.benchlearning",
     "gevinst.accounts",
     "gevinst.plans",
+    "gevinst.cycle",
     "gevinst.catalogue",
     "gevinst.api",
     "ninja",  # the API docs page serves Swagger UI from ninja's own static files, no CDN

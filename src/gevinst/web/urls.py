@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("gevinst.accounts.urls")),
     path("", include("gevinst.api.urls")),
     path("", include("gevinst.plans.urls")),
+    path("", include("gevinst.cycle.urls")),
 ]
