@@ -327,7 +327,7 @@ def _objective_amount(cycle: CycleYear, value: float | None) -> str:
     if value is None:
         return "–"
     if cycle.objective == Objective.GAP:
-        return format_number(value * 100, 1) + " " + _("prosentpoeng av gapet")
+        return format_number(value * 100, 1) + " " + _("vektede prosentpoeng av gapene")
     return format_number(value) + " " + _("kr i nåverdi")
 
 
