@@ -101,7 +101,7 @@ class A3Document:
             if s.table:
                 out += [s.table.caption, *s.table.columns] + [c for r in s.table.rows for c in r]
             if s.chart:
-                out += [s.chart.title, s.chart.description, *s.chart.categories]
+                out += [s.chart.title, s.chart.description, s.chart.unit, *s.chart.categories]
                 out += [name for name, _ in s.chart.series]
         out.append(self.footer)
         return [t for t in out if t]
