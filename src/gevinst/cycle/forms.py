@@ -12,7 +12,19 @@ from gevinst.plans.forms import _localize_numbers
 from gevinst.plans.models import Risk
 from gevinst.web.forms import DescribedErrorsMixin
 
-from .models import Activity, Candidate, CycleYear, DeepDive, Goal
+from .models import Activity, Candidate, CycleYear, DeepDive, DeepDiveBasis, Goal
+
+
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons whose field-level id is the first option's.
+
+    Django gives a radio group no id of its own (``id_for_label`` is ""), so the error
+    summary's link to the field (``#{{ field.id_for_label }}``) would be a bare ``#``;
+    it now leads to the first option, as in the GOV.UK error summary pattern.
+    """
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
 
 
 class CycleForm(DescribedErrorsMixin, forms.ModelForm):
@@ -36,7 +48,7 @@ class CycleSettingsForm(DescribedErrorsMixin, forms.ModelForm):
     class Meta:
         model = CycleYear
         fields = ["plan_years", "discount_rate", "limit_one_off", "limit_yearly_cost", "limit_fte", "objective"]
-        widgets = {"objective": forms.RadioSelect}
+        widgets = {"objective": RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +114,7 @@ class DeepDiveForm(DescribedErrorsMixin, forms.ModelForm):
                   "opportunities", "potential_nok", "potential_source"]
         widgets = {f: forms.Textarea(attrs={"rows": 3})
                    for f in ("justification", "value_chain", "end_users", "problems", "opportunities")}
-        widgets["basis"] = forms.RadioSelect
+        widgets["basis"] = RadioSelect
 
     def __init__(self, *args, **kwargs):
         from .service import service_choices
@@ -112,6 +124,8 @@ class DeepDiveForm(DescribedErrorsMixin, forms.ModelForm):
             label=_("Tjeneste i handlingsromanalysen"), required=False,
             choices=[("", _("– ingen –"))] + service_choices(),
             help_text=_("Kobler dypdykket til beregnet gevinstpotensial fra KOSTRA (behovsjusterte utgifter)."))
+        # No «---------» radio: the model field has no default, so Django would add a blank choice.
+        self.fields["basis"].choices = DeepDiveBasis.choices
         _localize_numbers(self)
 
     def clean_justification(self):

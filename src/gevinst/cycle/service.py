@@ -141,10 +141,15 @@ class Reminder:
 
 
 def reminders(org, today: dt.date | None = None, days: int = 14) -> list[Reminder]:
-    """Open activities of ``org`` that are overdue or due within ``days`` days, earliest first."""
+    """Open activities of ``org`` that are overdue or due within ``days`` days, earliest first.
+
+    A year stops reminding when its budget year is over (budget year < this year): an activity
+    left open in an old year is history, not a task.
+    """
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=days)
-    acts = (Activity.objects.filter(cycle__organisation=org, status__in=OPEN_STATUSES, deadline__lte=horizon)
+    acts = (Activity.objects.filter(cycle__organisation=org, cycle__budget_year__gte=today.year,
+                                    status__in=OPEN_STATUSES, deadline__lte=horizon)
             .select_related("cycle", "responsible").order_by("deadline", "quarter", "order"))
     return [Reminder(a, (a.deadline - today).days) for a in acts]
 
@@ -222,10 +227,10 @@ def fill_deep_dive_potential(dd: DeepDive, region: str, year: int | None = None,
               "basis": basis, "pot": format_number(row.potential)}
     if row.potential > 0:
         text = _("Handlingsrom %(year)s: behovsjusterte netto driftsutgifter %(adj)s kr per innbygger mot %(ref)s kr "
-                 "(%(basis)s), beregnet potensial %(pot)s kr per år.") % values
+                 "– %(basis)s. Beregnet potensial %(pot)s kr per år.") % values
     else:
         text = _("Handlingsrom %(year)s: behovsjusterte netto driftsutgifter %(adj)s kr per innbygger, under "
-                 "referansen %(ref)s kr (%(basis)s). Ikke noe potensial etter denne målestokken; se etter "
+                 "referansen %(ref)s kr – %(basis)s. Ikke noe potensial etter denne målestokken; se etter "
                  "gevinster i verdikjeden.") % values
     dd.potential_source = (text + " " + _("Kilde: Statistisk sentralbyrå (KOSTRA) og KDD (Grønt hefte)."))[:500]
     dd.evidence = [e for e in dd.evidence if e.get("origin") != "handlingsrom"] + [
@@ -295,6 +300,12 @@ def _inputs(cycle: CycleYear) -> tuple[list[pf.CandidateInput], list[pf.GoalGap]
     for key, c in cands.items():
         benefit, _source = candidate_benefit(c)
         ini = c.initiative
+        negative = [label for label, v in ((_("gevinst"), benefit), (_("engangskostnad"), ini.one_off_cost),
+                                           (_("årlig kostnad"), ini.yearly_cost), (_("årsverk"), c.fte))
+                    if v is not None and float(v) < 0]
+        if negative:
+            raise UserError(_("«%(n)s» har negativ %(what)s. Rett tallene på tiltaket før prioriteringen.") % {
+                "n": ini.name, "what": ", ".join(negative)}, f"candidate {key} has negative inputs")
         inputs.append(pf.CandidateInput(
             key=key, name=ini.name, yearly_benefit=benefit, one_off_cost=float(ini.one_off_cost or 0),
             yearly_cost=float(ini.yearly_cost or 0), fte=float(c.fte or 0), must_do=c.must_do,
@@ -331,11 +342,36 @@ def _objective_amount(cycle: CycleYear, value: float | None) -> str:
     return format_number(value) + " " + _("kr i nåverdi")
 
 
-def explain(cycle: CycleYear, d, c: Candidate) -> str:
-    """A plain Norwegian sentence for why the candidate is in or out of the portfolio."""
+def _usage(c: Candidate) -> dict[str, float]:
+    ini = c.initiative
+    return {"one_off": float(ini.one_off_cost or 0), "yearly_cost": float(ini.yearly_cost or 0),
+            "fte": float(c.fte or 0)}
+
+
+def _over_with_must_do(cycle: CycleYear, c: Candidate, must_usage: dict[str, float]) -> dict[str, float]:
+    """Limit → how far the must-do items plus ``c`` alone go over it (only the limits they break)."""
+    own = _usage(c)
+    out = {}
+    for k, limit in limits_of(cycle).as_dict().items():
+        total = must_usage[k] + own[k]
+        if limit is not None and total - limit > pf.LIMIT_RTOL * max(1.0, limit):
+            out[k] = total - limit
+    return out
+
+
+def explain(cycle: CycleYear, d, c: Candidate, must_usage: dict[str, float] | None = None) -> str:
+    """A plain Norwegian sentence for why the candidate is in or out of the portfolio.
+
+    ``must_usage`` (limit → what the must-do items use) lets a «too large» candidate be explained
+    by its excess over the must-do items alone; ``d.exceeds`` is the excess on top of the chosen
+    portfolio, which is what a displaced candidate's sentence needs.
+    """
+    exceeds = d.exceeds or {}
+    if d.reason == "too_large" and must_usage is not None:
+        exceeds = _over_with_must_do(cycle, c, must_usage)
     over = "; ".join(
         _("over %(limit)s med %(amount)s") % {"limit": LIMIT_LABELS[k](), "amount": _amount(k, v)}
-        for k, v in (d.exceeds or {}).items() if v and v > 0)
+        for k, v in exceeds.items() if v and v > 0)
     if d.reason == "must_do":
         return _("Tatt med fordi det må gjennomføres: %(why)s.") % {
             "why": c.must_do_reason or _("minimumskrav i lov eller forskrift")}
@@ -369,9 +405,10 @@ def prioritise(cycle: CycleYear) -> Prioritisation:
         raise UserError(_("Prioriteringen kunne ikke regnes ut: tallene for kandidatene er ikke gyldige."),
                         f"portfolio: {exc}") from exc
     explanations, rows = {}, []
+    must_usage = {k: sum(_usage(c)[k] for c in cands.values() if c.must_do) for k in pf.LIMIT_NAMES}
     for d in result.decisions:
         c = cands[d.key]
-        text = explain(cycle, d, c) if result.status == "optimal" else ""
+        text = explain(cycle, d, c, must_usage) if result.status == "optimal" else ""
         explanations[d.key] = text
         benefit, source = candidate_benefit(c)
         rows.append({"candidate": c, "decision": d, "chosen": d.chosen, "explanation": text, "benefit": benefit,
@@ -387,7 +424,12 @@ def infeasible_text(result: pf.PortfolioResult) -> str:
 
 
 def save_prioritisation(p: Prioritisation) -> None:
-    """Store the chosen portfolio (decision prioritert / ikke valgt) with each explanation."""
+    """Store the chosen portfolio (decision prioritert / ikke valgt) with each explanation.
+
+    Refused once the year's prioritisation is adopted: the adopted decisions are the record.
+    """
+    if p.cycle.adopted_at is not None:
+        raise UserError(_("Prioriteringen er allerede vedtatt og kan ikke lagres på nytt."), "cycle already adopted")
     if p.result.status != "optimal":
         raise UserError(infeasible_text(p.result), "portfolio infeasible")
     with transaction.atomic():
@@ -406,6 +448,8 @@ def adopt(cycle: CycleYear, user) -> int:
 
     Returns the number adopted. The initiatives' phase change goes through the plan's audit trail.
     """
+    if cycle.adopted_at is not None:
+        raise UserError(_("Prioriteringen er allerede vedtatt."), "cycle already adopted")
     with transaction.atomic():
         chosen = list(live_candidates(cycle).filter(decision=Decision.PRIORITERT))
         if not chosen:

@@ -9,9 +9,11 @@ organisation is a 404. Readers see everything; redaktør and administrator chang
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,8 +105,6 @@ def activity_edit(request, org, m, year, pk):
 
 
 def _year_url(org, year) -> str:
-    from django.urls import reverse
-
     return reverse("cycle:year", kwargs={"slug": org.slug, "year": year})
 
 
@@ -119,7 +119,7 @@ def goals(request, org, m, year):
             if form.is_valid() and _save_goal(request, org, cycle, form):
                 return redirect("cycle:goals", slug=org.slug, year=year)
     elif request.method == "POST":
-        raise Http404  # readers cannot post here; 404 keeps it simple
+        raise PermissionDenied("role too low")  # a member below redaktør: 403, as org_view does
     return render(request, "cycle/goals.html", _ctx(org, m, cycle, goals=list(cycle.goals.all()), form=form),
                   status=400 if form is not None and form.errors else 200)
 
@@ -151,28 +151,42 @@ def goal_edit(request, org, m, year, pk):
 
 
 @org_view(min_role=Role.REDAKTOR)
-@require_POST
 def goal_delete(request, org, m, year, pk):
     cycle = _cycle(org, year)
     goal = get_object_or_404(Goal, cycle=cycle, pk=pk)
+    if request.method != "POST":
+        return _confirm_delete(request, org, m, cycle, goal.name, _("Målet og kandidatenes bidrag til det slettes."),
+                               reverse("cycle:goals", kwargs={"slug": org.slug, "year": year}))
     goal.delete()
     messages.success(request, _("Målet «%(n)s» er slettet.") % {"n": goal.name})
     return redirect("cycle:goals", slug=org.slug, year=year)
 
 
+def _confirm_delete(request, org, m, cycle, name: str, consequence: str, back: str):
+    """A page that asks before deleting (the form posts back to the same address)."""
+    return render(request, "cycle/confirm_delete.html", _ctx(
+        org, m, cycle, name=name, consequence=consequence, back=back))
+
+
 # ------------------------------------------------------------------ deep dives
 @org_view(min_role=Role.REDAKTOR)
 def deep_dive_new(request, org, m, year):
-    cycle = _cycle(org, year)
-    form = DeepDiveForm(request.POST or None)
+    return _deep_dive_form(request, org, m, _cycle(org, year), None)
+
+
+def _deep_dive_form(request, org, m, cycle, dd):
+    """The deep dive form, new (``dd`` None) or existing."""
+    form = DeepDiveForm(request.POST or None, instance=dd)
     if request.method == "POST" and form.is_valid():
+        new = dd is None
         dd = form.save(commit=False)
         dd.cycle = cycle
         _maybe_fill_potential(request, org, dd)
         dd.save()
-        messages.success(request, _("Dypdykket «%(n)s» er valgt.") % {"n": dd.name})
-        return redirect("cycle:deep_dive", slug=org.slug, year=year, pk=dd.pk)
-    return render(request, "cycle/deep_dive_form.html", _ctx(org, m, cycle, form=form, dd=None),
+        text = _("Dypdykket «%(n)s» er valgt.") if new else _("Dypdykket «%(n)s» er lagret.")
+        messages.success(request, text % {"n": dd.name})
+        return redirect("cycle:deep_dive", slug=org.slug, year=cycle.budget_year, pk=dd.pk)
+    return render(request, "cycle/deep_dive_form.html", _ctx(org, m, cycle, form=form, dd=dd),
                   status=400 if form.errors else 200)
 
 
@@ -197,16 +211,7 @@ def deep_dive(request, org, m, year, pk):
 @org_view(min_role=Role.REDAKTOR)
 def deep_dive_edit(request, org, m, year, pk):
     cycle = _cycle(org, year)
-    dd = get_object_or_404(DeepDive, cycle=cycle, pk=pk)
-    form = DeepDiveForm(request.POST or None, instance=dd)
-    if request.method == "POST" and form.is_valid():
-        dd = form.save(commit=False)
-        _maybe_fill_potential(request, org, dd)
-        dd.save()
-        messages.success(request, _("Dypdykket «%(n)s» er lagret.") % {"n": dd.name})
-        return redirect("cycle:deep_dive", slug=org.slug, year=year, pk=dd.pk)
-    return render(request, "cycle/deep_dive_form.html", _ctx(org, m, cycle, form=form, dd=dd),
-                  status=400 if form.errors else 200)
+    return _deep_dive_form(request, org, m, cycle, get_object_or_404(DeepDive, cycle=cycle, pk=pk))
 
 
 @org_view(min_role=Role.REDAKTOR)
@@ -229,10 +234,14 @@ def deep_dive_potential(request, org, m, year, pk):
 
 
 @org_view(min_role=Role.REDAKTOR)
-@require_POST
 def deep_dive_delete(request, org, m, year, pk):
     cycle = _cycle(org, year)
     dd = get_object_or_404(DeepDive, cycle=cycle, pk=pk)
+    if request.method != "POST":
+        return _confirm_delete(
+            request, org, m, cycle, dd.name,
+            _("Dypdykket og analysen slettes. Kandidatene og tiltakene i planen beholdes, uten dypdykk."),
+            reverse("cycle:deep_dive", kwargs={"slug": org.slug, "year": year, "pk": dd.pk}))
     dd.delete()
     messages.success(request, _("Dypdykket «%(n)s» er slettet. Kandidatene er beholdt uten dypdykk.") % {"n": dd.name})
     return redirect("cycle:year", slug=org.slug, year=year)
@@ -319,10 +328,12 @@ def prioritisation(request, org, m, year):
         error = exc.message
     if request.method == "POST":
         if not is_editor(m):
-            raise Http404
+            raise PermissionDenied("role too low")
         action = request.POST.get("action")
         try:
-            if action == "save" and p is not None:
+            if action == "save" and p is None:
+                messages.error(request, error)  # the prioritisation could not be computed: say why
+            elif action == "save":
                 service.save_prioritisation(p)
                 messages.success(request, _("Prioriteringen er lagret: %(n)s tiltak er prioritert.")
                                  % {"n": len(p.result.chosen)})
@@ -360,12 +371,16 @@ def a3_download(request, org, m, year, kind, fmt):
     cycle = _cycle(org, year)
     if kind not in a3.KINDS or fmt not in ("pptx", "pdf"):
         raise Http404("unknown A3 kind or format")
-    raw_id = request.GET.get("id") or None
+    raw_id = request.GET.get("id") or ""
+    # Only ASCII digits: «²».isdigit() is true but int() refuses it, and the id ends up in the file name.
+    if raw_id and not (raw_id.isascii() and raw_id.isdigit()):
+        raise Http404("malformed deep dive id")
+    dd_id = int(raw_id) if raw_id else None
     try:
-        doc = a3.build(cycle, kind, int(raw_id) if raw_id and raw_id.isdigit() else None)
+        doc = a3.build(cycle, kind, dd_id)
     except a3.A3NotFound as exc:
         raise Http404(str(exc)) from exc
     except UserError as exc:
         messages.error(request, exc.message)
         return redirect("cycle:year", slug=org.slug, year=year)
-    return download(doc, a3.exporter(), a3.file_stem(cycle, kind, raw_id), fmt)
+    return download(doc, a3.exporter(), a3.file_stem(cycle, kind, dd_id), fmt)
