@@ -306,3 +306,27 @@ def test_reminders_bad_input(reminder_setup):
         call_command("reminders", "finnes-ikke")
     assert "Organisasjonen «finnes-ikke» finnes ikke." in str(exc.value)
     assert not mail.outbox
+
+
+def test_daily_job_sends_seven_days_ahead_on_the_day_and_overdue_on_mondays(reminder_setup):
+    from gevinst.web.tasks import send_reminders
+
+    s = reminder_setup
+    potensial = s["cycle"].activities.get(key="q2-potensial")  # open, no responsible: to the editors
+    week_before = potensial.deadline - dt.timedelta(days=7)
+    assert week_before.weekday() != 0  # not a Monday, so no overdue ones ride along
+    mail.outbox.clear()
+    send_reminders(week_before)
+    due = {a.title for a in s["cycle"].activities.all()
+           if a.is_open and (a.deadline - week_before).days in (7, 0)}
+    assert potensial.title in due
+    bodies = "\n".join(m.body for m in mail.outbox)
+    assert all(t in bodies for t in due)
+    assert "forfalt" not in bodies  # overdue activities wait for Monday
+
+    monday = week_before + dt.timedelta(days=(7 - week_before.weekday()) % 7)
+    mail.outbox.clear()
+    send_reminders(monday)
+    overdue = [a for a in s["cycle"].activities.all() if a.is_open and a.deadline < monday]
+    assert overdue and "forfalt" in "\n".join(m.body for m in mail.outbox)
+    assert all(a.title in "\n".join(m.body for m in mail.outbox) for a in overdue)

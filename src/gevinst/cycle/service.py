@@ -182,6 +182,31 @@ def reminder_line(r: Reminder) -> str:
         "year": a.cycle.budget_year, "q": a.quarter, "title": a.title, "date": when, "state": state}
 
 
+#: Days before a deadline when the daily job e-mails a reminder (and on the day itself).
+NOTICE_DAYS = (7, 0)
+
+
+def daily_reminders(org, today: dt.date) -> list[Reminder]:
+    """What the daily job sends for ``org``: activities due in 7 days or today, and on Mondays all overdue
+    ones (so an overdue activity is mentioned once a week, not every day)."""
+    items = reminders(org, today, days=max(NOTICE_DAYS))
+    return [r for r in items if r.days_left in NOTICE_DAYS or (r.overdue and today.weekday() == 0)]
+
+
+def email_reminders(org, items: list[Reminder]) -> int:
+    """E-mail ``items`` to their recipients (:func:`reminder_recipients`); returns the number of e-mails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    sent = 0
+    for email, mine in reminder_recipients(org, items).items():
+        body = "\n".join(reminder_line(r) for r in mine)
+        subject = _("Årshjulet i gevinst: %(n)s aktiviteter for %(org)s") % {"n": len(mine), "org": org.name}
+        send_mail(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [email])
+        sent += 1
+    return sent
+
+
 # ------------------------------------------------------------------ numbers for goals and deep dives
 def fill_goal_from_data(goal: Goal, region: str) -> bool:
     """Set the goal's current value from its catalogue indicator's latest data (not saved)."""

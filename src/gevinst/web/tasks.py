@@ -37,14 +37,27 @@ REMINDERS_CRON = "0 4 * * *"
 QUEUE = "gevinst"
 
 
-def send_reminders() -> int:
-    """Send due reminders; returns how many were sent.
+def send_reminders(today=None) -> int:
+    """Send the årshjul reminders that are due today; returns how many e-mails were sent.
 
-    Placeholder: reminders (e.g. "the evaluation of plan X is due") arrive in
-    a later issue. Until then the daily job only logs that nothing is set up.
+    Each organisation's open activities due in 7 days or today, and on Mondays the
+    overdue ones (:func:`gevinst.cycle.service.daily_reminders`), to the responsible
+    user or else the organisation's editors. ``gevinst reminders --email`` sends the
+    same by hand for any window.
     """
-    logger.info("No reminders configured; nothing to send")
-    return 0
+    from django.utils import timezone
+
+    from gevinst.accounts.models import Organisation
+    from gevinst.cycle import service
+
+    today = today or timezone.localdate()
+    sent = 0
+    for org in Organisation.objects.order_by("pk"):
+        items = service.daily_reminders(org, today)
+        if items:
+            sent += service.email_reminders(org, items)
+    logger.info("Reminders for %s: %s e-mails sent", today.isoformat(), sent)
+    return sent
 
 
 def _refresh_function():

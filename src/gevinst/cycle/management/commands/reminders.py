@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -44,11 +42,7 @@ class Command(BaseCommand):
             for r in items:
                 self.stdout.write("  " + service.reminder_line(r))
             if opts["email"]:
-                for email, mine in service.reminder_recipients(org, items).items():
-                    body = "\n".join(service.reminder_line(r) for r in mine)
-                    send_mail(_("Årshjulet i gevinst: %(n)s aktiviteter for %(org)s") % {"n": len(mine), "org": org.name},
-                              body + "\n", settings.DEFAULT_FROM_EMAIL, [email])
-                    sent += 1
+                sent += service.email_reminders(org, items)
         if not total:
             self.stdout.write(_("Ingen aktiviteter har frist de neste %(n)s dagene, og ingen er forfalt.")
                               % {"n": opts["days"]})
