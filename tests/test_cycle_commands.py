@@ -59,7 +59,7 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
             "dd_potential": dd.potential_nok, "deep_dives": [d.name for d in cycle.deep_dives.all()],
             "goals": [g.name for g in cycle.goals.all()],
             "candidates": [(c.initiative.name, c.initiative.one_off_cost) for c in cands],
-            "chosen": [(c.initiative.name, c.initiative.one_off_cost) for c in cands
+            "chosen": [(c.initiative.name, service.business_case_for(c, cycle).npv) for c in cands
                        if c.decision in (Decision.PRIORITERT, Decision.VEDTATT)],
             "adopted": [c.initiative.name for c in cands if c.decision == Decision.VEDTATT],
             "files": files, "stdout": stdout,
@@ -144,8 +144,8 @@ def test_a3_tiltak_content(rendered):
     texts, _charts, _tables = slide_texts(rendered["files"]["tiltak", "pptx"])
     assert contains(texts, rendered["dd_name"])
     assert rendered["chosen"], "the demo should have a prioritised initiative in the deep dive"
-    for name, one_off in rendered["chosen"]:
-        assert contains(texts, name) and contains(texts, format_number(one_off)), name
+    for name, npv in rendered["chosen"]:  # name and net present value, in Norwegian format
+        assert contains(texts, name) and contains(texts, format_number(npv)), name
 
 
 def test_a3_omrade_content(rendered):

@@ -43,6 +43,9 @@ __all__ = ["KINDS", "A3NotFound", "build", "exporter", "file_stem"]
 MAX_TEXT = 400
 #: Most rows of a table on the sheet; the rest are counted in a note.
 MAX_ROWS = 14
+#: The financial key figures on the «helhet» sheet (TBU's and § 14-2's main figures).
+FINANCE_FIGURES = ("netto_driftsresultat", "disposisjonsfond", "arbeidskapital", "langsiktig_gjeld",
+                   "netto_renteeksponering", "frie_inntekter_per_innbygger")
 
 
 class A3NotFound(Exception):
@@ -124,7 +127,8 @@ def _potential_section(org) -> tuple[Section | None, list[str]]:
     except UserError as exc:
         log.info("no economic room for %s: %s", org.region, exc.log_message)
         return None, []
-    rows = [r for r in result.rows if r.need_adjusted is not None]
+    # The services with a reference level (the need-adjusted ones): the rest have no potential to show.
+    rows = [r for r in result.rows if r.need_adjusted is not None and r.reference is not None]
     if not rows:
         return None, []
     table = Table(
@@ -137,14 +141,24 @@ def _potential_section(org) -> tuple[Section | None, list[str]]:
         title=_("Beregnet potensial per tjeneste, kr per år (%(y)s)") % {"y": year},
         categories=[r.label.split(" (")[0] for r in chart_rows],
         series=[(_("Potensial"), [float(r.potential) for r in chart_rows])], unit=_("kr per år"), horizontal=True,
-        description=_("Størst potensial: %(list)s. Negativt tall betyr lavere utgifter enn landet etter "
-                      "behovsjustering.") % {"list": ", ".join(
-                          f"{r.label.split(' (')[0]} {_kr(r.potential)} kr" for r in
-                          sorted(chart_rows, key=lambda r: -r.potential)[:3])})
+        description=_potential_description(chart_rows))
     sec = Section(_("Nå-situasjonen: handlingsrom per tjeneste"), table=table, chart=chart, column=0,
                   paragraphs=[_("Utgifter over landsnivået etter justering for utgiftsbehov, ganget med "
                                 "innbyggertall og indeks, er et mulig gevinstpotensial – ikke et vedtatt kutt.")])
     return sec, [_("Kilde: Statistisk sentralbyrå (KOSTRA 12362/12367, 07459), KDD (Grønt hefte)")]
+
+
+def _potential_description(rows) -> str:
+    """The chart's text alternative: where the potential is, or that there is none against the country."""
+    def name(r):
+        return r.label.split(" (")[0]
+
+    positive = sorted((r for r in rows if r.potential > 0), key=lambda r: -r.potential)
+    if positive:
+        return _("Størst potensial: %(list)s. Et negativt tall betyr lavere utgifter enn landet etter "
+                 "behovsjustering.") % {"list": ", ".join(f"{name(r)} {_kr(r.potential)} kr" for r in positive[:3])}
+    return _("Ingen tjeneste har utgifter over landsnivået etter behovsjustering: %(list)s.") % {
+        "list": ", ".join(f"{name(r)} {_kr(r.potential)} kr" for r in rows)}
 
 
 def _finance_section(org) -> tuple[Section | None, list[str]]:
@@ -158,16 +172,19 @@ def _finance_section(org) -> tuple[Section | None, list[str]]:
     year = fin.latest_year
     if year is None:
         return None, []
+    from gevinst.core.finance import FIGURES_BY_ID
+
     rows = []
     for r in fin.rows():
-        if r["year"] != year or r["value"] is None:
+        if r["year"] != year or r["value"] is None or r["key_figure"] not in FINANCE_FIGURES:
             continue
         norm = f"{r['norm_operator']} {format_number(r['norm'], 1)}" if r["norm"] is not None else "–"
         met = "–" if r["norm_met"] is None else (_("ja") if r["norm_met"] else _("nei"))
-        rows.append([r["name"], format_number(r["value"], 1), norm, met])
+        decimals = 0 if FIGURES_BY_ID[r["key_figure"]].unit == "kr" else 1
+        rows.append([r["name"], format_number(r["value"], decimals), norm, met])
     if not rows:
         return None, []
-    return Section(_("Økonomisk helse %(y)s") % {"y": year}, column=0, table=Table(
+    return Section(_("Økonomisk helse %(y)s") % {"y": year}, column=2, table=Table(
         columns=[_("Nøkkeltall"), _("Verdi"), _("Norm"), _("Oppfylt")], rows=rows,
         numeric=[False, True, True, False],
         caption=_("Prosent av brutto driftsinntekter (frie inntekter i kr per innbygger)"))), [
@@ -189,10 +206,11 @@ def _goal_table(goals) -> Table:
 def _helhet(cycle: CycleYear, _dd_id):
     org = cycle.organisation
     sections, sources = [], []
-    for part in (_potential_section(org), _finance_section(org)):
-        if part[0] is not None:
-            sections.append(part[0])
-            sources += part[1]
+    potential, sources_p = _potential_section(org)
+    finance, sources_f = _finance_section(org)
+    if potential is not None:
+        sections.append(potential)
+    sources += sources_p + sources_f
     goals = list(cycle.goals.all())
     legal = [g for g in goals if g.legal_minimum]
     gap_sec = Section(_("Gapet mellom nå-situasjonen og ønsket situasjon"), column=1)
@@ -220,6 +238,8 @@ def _helhet(cycle: CycleYear, _dd_id):
     else:
         dd_sec.paragraphs = [_("Ingen dypdykk er valgt ennå.")]
     sections.append(dd_sec)
+    if finance is not None:
+        sections.append(finance)
     sections.append(_cycle_status_section(cycle))
     subtitle = _("Skaffe overblikk – budsjettår %(y)s") % {"y": cycle.budget_year}
     return sections, subtitle, sources
@@ -296,7 +316,7 @@ def _indicator_rows(initiative_ids) -> list[list[str]]:
         name = ind.name if ind else (b.custom_indicator or "–")
         unit = ind.unit if ind else b.custom_unit
         owner = (b.owner.get_full_name() or b.owner.get_username()) if b.owner else "–"
-        rows.append([b.initiative.name, b.name, f"{name} ({unit})" if unit else name,
+        rows.append([b.name, f"{name} ({unit})" if unit else name,
                      format_number(b.baseline_value, 1), format_number(b.target_value, 1), owner])
     return rows
 
@@ -321,13 +341,13 @@ def _tiltak(cycle: CycleYear, dd_id):
         case = service.business_case_for(c, cycle)
         benefit, _src = service.candidate_benefit(c)
         npv.append(case.npv)
-        rows.append([c.initiative.name, _kr(benefit), _kr(c.initiative.one_off_cost), _kr(c.initiative.yearly_cost),
-                     _kr(case.npv), str(case.payback_year or "–")])
+        rows.append([c.initiative.name, _kr(benefit), _kr(case.total_cost), _kr(case.npv),
+                     str(case.payback_year or "–")])
     prio = Section(_("Prioriterte endringstiltak"), column=1)
     if rows:
         rows, note = _cut(rows)
-        prio.table = Table(columns=[_("Tiltak"), _("Gevinst/år"), _("Engang"), _("Årlig kost"), _("Nåverdi"),
-                                    _("Lønnsomt fra")], rows=rows, numeric=[False, True, True, True, True, True],
+        prio.table = Table(columns=[_("Tiltak"), _("Gevinst per år"), _("Kostnad i perioden"), _("Nåverdi"),
+                                    _("Lønnsomt fra")], rows=rows, numeric=[False, True, True, True, True],
                            caption=_("Kroner; nåverdi over %(n)s år med %(r)s %% rente") % {
                                "n": cycle.plan_years, "r": format_number(cycle.discount_rate, 1)})
         prio.chart = BarChart(
@@ -342,13 +362,14 @@ def _tiltak(cycle: CycleYear, dd_id):
     sections.append(prio)
     if rest:
         sections.append(Section(_("Ikke valgt"), column=1, bullets=[
-            f"{c.initiative.name}: {_short(c.explanation, 250) or c.get_decision_display()}" for c in rest]))
+            f"{c.initiative.name}: {_short(c.explanation, 450) or c.get_decision_display()}" for c in rest]))
     ind_rows = _indicator_rows([c.initiative_id for c in chosen])
     ind = Section(_("Indikatorer for måling"), column=2)
     if ind_rows:
         ind_rows, note = _cut(ind_rows)
-        ind.table = Table(columns=[_("Tiltak"), _("Gevinst"), _("Indikator"), _("Nullpunkt"), _("Mål"), _("Eier")],
-                          rows=ind_rows, numeric=[False, False, False, True, True, False])
+        ind.table = Table(columns=[_("Gevinst"), _("Indikator"), _("Nullpunkt"), _("Mål"), _("Gevinsteier")],
+                          rows=ind_rows, numeric=[False, False, True, True, False],
+                          caption=_("Gevinstene i planen for de prioriterte tiltakene"))
         if note:
             ind.paragraphs.append(note)
     else:

@@ -183,6 +183,16 @@ def column_widths(table: A3Table, width: float, size: float) -> list[float]:
         flex = [a - b for a, b in zip(natural, minimum, strict=True)]
         spare = width - sum(minimum)
         return [m + spare * f / sum(flex) for m, f in zip(minimum, flex, strict=True)]
+    # Too narrow even for the longest words. A number must never break: numeric columns keep the
+    # width of their widest value (their header may wrap), the text columns share what is left.
+    numeric = [bool(table.numeric[i]) if i < len(table.numeric) else False for i in range(n)]
+    values = [max((text_width(c, size, i2 in table.total_rows) for i2, r in enumerate(table.rows)
+                   for c in [_cells(r, n)[i]]), default=0.0) + 2 * CELL_PAD + 1 for i in range(n)]
+    fixed = sum(values[i] for i in range(n) if numeric[i])
+    text_min = sum(minimum[i] for i in range(n) if not numeric[i])
+    if fixed < width and text_min > 0:
+        rest = width - fixed
+        return [values[i] if numeric[i] else rest * minimum[i] / text_min for i in range(n)]
     return [width * w / sum(minimum) for w in minimum]
 
 
