@@ -414,3 +414,21 @@ def test_palette_contrast():
         assert _contrast(PALETTE[fg], PALETTE[bg]) >= 4.5, (fg, bg)
     for colour in SERIES_COLORS:
         assert _contrast(colour, PALETTE["white"]) >= 3, colour
+
+
+def test_numbers_never_break_when_a_table_is_too_narrow():
+    """In a table too narrow for its longest words, numeric columns keep the width of their widest
+    value (a number broken over two lines is misread); the text columns share what is left."""
+    from gevinst.reports.a3_model import Table
+    from gevinst.reports.a3_pdf import CELL_PAD, column_widths, text_width
+
+    table = Table(columns=["Tiltak", "Gevinst per år", "Kostnad i perioden", "Nåverdi", "Eier"],
+                  rows=[["Hverdagsrehabilitering i hjemmetjenesten", "3\u00a0500\u00a0000", "4\u00a0400\u00a0000",
+                         "\u22128\u00a0992\u00a0746", "Kommunalsjef"]],
+                  numeric=[False, True, True, True, False])
+    size, width = 8.0, 230.0
+    widths = column_widths(table, width, size)
+    assert abs(sum(widths) - width) < 1e-6
+    for i in (1, 2, 3):
+        assert widths[i] >= text_width(table.rows[0][i], size) + 2 * CELL_PAD, table.columns[i]
+    assert widths[0] > 0 and widths[4] > 0
