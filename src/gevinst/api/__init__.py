@@ -45,7 +45,7 @@ from ninja import Router
 router = Router()
 
 #: Modules that attach operations to :data:`router`; imported by :mod:`gevinst.api.urls`.
-EXTENSION_MODULES = ["gevinst.api.orgs", "gevinst.plans.api"]
+EXTENSION_MODULES = ["gevinst.api.orgs", "gevinst.plans.api", "gevinst.cycle.api"]
 
 
 def org_for(request, slug: str, min_role: str = "leser"):
