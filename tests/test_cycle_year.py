@@ -289,3 +289,15 @@ def test_reminders_stop_when_the_budget_year_is_over(org, cycle):
     assert {r.activity.key for r in service.reminders(org, in_budget_year, days=0)} == open_keys
     after = dt.date(cycle.budget_year + 1, 1, 2)  # the budget year is over: nothing from that year
     assert service.reminders(org, after, days=0) == []
+
+
+def test_goal_takes_unit_and_direction_from_its_catalogue_indicator(cycle):
+    from gevinst.catalogue import load_catalogue
+
+    lower = next(i for i in load_catalogue().indicators if i.direction == "lower_better")
+    g = Goal(cycle=cycle, name="Mål", indicator=lower.id, direction="higher_better", current_value=10, target_value=8)
+    service.fill_goal_from_catalogue(g)
+    assert g.unit == lower.unit[:60] and g.direction == "lower_better" and g.gap == 2
+    own = Goal(cycle=cycle, name="Eget", unit="timer", direction="lower_better")
+    service.fill_goal_from_catalogue(own)  # no indicator: the user's unit and direction stay
+    assert own.unit == "timer" and own.direction == "lower_better"

@@ -208,6 +208,23 @@ def email_reminders(org, items: list[Reminder]) -> int:
 
 
 # ------------------------------------------------------------------ numbers for goals and deep dives
+def fill_goal_from_catalogue(goal: Goal) -> None:
+    """An empty unit, and the direction, from the goal's catalogue indicator (not saved).
+
+    The catalogue's direction wins when it has one (an indicator where lower is better gives a
+    gap in that direction); a neutral indicator leaves the user's choice.
+    """
+    from gevinst.catalogue import load_catalogue
+
+    ind = {i.id: i for i in load_catalogue().indicators}.get(goal.indicator)
+    if ind is None:
+        return
+    if not goal.unit:
+        goal.unit = ind.unit[:60]
+    if ind.direction in ("higher_better", "lower_better"):
+        goal.direction = ind.direction
+
+
 def fill_goal_from_data(goal: Goal, region: str) -> bool:
     """Set the goal's current value from its catalogue indicator's latest data (not saved)."""
     from gevinst.plans.data import indicator_series

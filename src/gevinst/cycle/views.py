@@ -127,6 +127,7 @@ def goals(request, org, m, year):
 def _save_goal(request, org, cycle, form) -> bool:
     goal = form.save(commit=False)
     goal.cycle = cycle
+    service.fill_goal_from_catalogue(goal)
     if goal.indicator and form.cleaned_data.get("fetch_current"):
         if not service.fill_goal_from_data(goal, org.region):
             if goal.current_value is None:
