@@ -4,7 +4,8 @@ against the embedded mode (``gevinst run``, SQLite).
 
 Asserted: zero errors and zero lost edits (every acknowledged measurement is stored with its
 value). The latency targets (page p95 ≤ 100 ms and ≤ 3× a static file) are reported, not
-asserted: they are not met on the 2-core CI machine (see README «Last og robusthet»).
+asserted: on the 2-core machine the ratio is met but p95 ≤ 100 ms is not (see README «Last og
+robusthet»), and 4 s on a machine shared with other test runs say little about either.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ GEVINST_COMMANDS = {
     "run": "Starter gevinst lokalt (oppsett + webserver)",
     "serve": "Starter webserveren (--production for servermodus)",
     "worker": "Kjører planlagte jobber (servermodus, PostgreSQL)",
+    "warm": "Regner ut region- og nullpunktsidene på forhånd (delt hurtigbuffer)",
     "region": "Viser en kommune eller et fylke med kodehistorikk",
     "series": "Skriver ut en tidsserie omregnet til én kommunestruktur",
     "fetch": "Henter data fra SSB (PxWebApi v2)",

@@ -13,15 +13,13 @@ Figures are server-rendered SVG (:mod:`gevinst.regions.charts`,
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from functools import lru_cache
 
 import polars as pl
 from django import forms
-from django.db.models import Count, Max
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -38,6 +36,7 @@ from gevinst.errors import UnknownRegionError, UserError
 from gevinst.regions import charts, maps
 from gevinst.reports import baseline_export
 from gevinst.sources import bundled
+from gevinst.web import pagecache
 from gevinst.web.downloads import EXPORT_TYPES, download
 from gevinst.web.forms import DescribedErrorsMixin
 
@@ -122,11 +121,14 @@ class BaselineForm(DescribedErrorsMixin, forms.Form):
         self.last_year = last_year
         self.user = user
         self.organisations = user_organisations(user)
+        #: Whether the form offers the user's organisations' saved sets (then it is the user's own).
+        self.private_choices = False
         if self.organisations:  # the user's organisations' saved peer sets (never another organisation's)
             sets = peer_sets_for(self.organisations)
             self.fields["peers"].choices = PEER_CHOICES + [
                 (f"set:{ps.name}", _("Sammenligningssett: %(name)s (%(org)s)") % {"name": ps.name, "org": ps.organisation.name})
                 for ps in sets]
+            self.private_choices = len(self.fields["peers"].choices) > len(PEER_CHOICES)
         cat = load_catalogue()
         self.fields["area"].choices = [(a.id, a.name) for a in cat.areas] + [(ALL_AREAS, _("Alle områder"))]
         self.fields["area"].error_messages["invalid_choice"] = _(
@@ -163,32 +165,13 @@ class BaselineForm(DescribedErrorsMixin, forms.Form):
 
 
 # ------------------------------------------------------------------ helpers
-_cache: OrderedDict = OrderedDict()
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 24
-
-
-def _data_signature() -> tuple:
-    """Changes whenever data is imported or removed (so cached baselines never go stale)."""
-    from gevinst.store.models import Vintage
-
-    agg = Vintage.objects.aggregate(n=Count("pk"), last=Max("pk"), fetched=Max("fetched_at"))
-    return (agg["n"], agg["last"], agg["fetched"])
-
-
 def baseline(region: str, year: int | None, area: str | None, peers: str | None):
-    """:func:`compute_baseline`, remembered per process for the same arguments and data."""
-    key = (region, year, area, peers, _data_signature())
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    result = compute_baseline(region, year=year, area=area, peers=peers)
-    with _cache_lock:
-        _cache[key] = result
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
+    """:func:`compute_baseline`, shared by all server processes for the same arguments, language
+    and data (:mod:`gevinst.web.pagecache`). ``peers`` is never a saved set's name here: views
+    resolve a set to its member codes first, so the value depends on public data only."""
+    return pagecache.get_or_build(
+        "baseline", (region, year, area, peers), lambda: compute_baseline(region, year=year, area=area, peers=peers)
+    )
 
 
 def _error(request, message: str, status: int, code: str | None = None):
@@ -487,32 +470,57 @@ def nullpunkt(request, code: str):
         context["form_invalid"] = True
         return render(request, "baselines/nullpunkt.html", context, status=400)
     try:
-        result = _default_or_chosen(unit, params)
+        key = (unit.code, params["year"], params["area"], params["peers"], params["peers_choice"], params["custom"])
+        sig = pagecache.data_signature()
+        if params["peers_choice"].startswith("set:"):
+            # An organisation's saved peer set: its name is in the links; never shared.
+            part = _nullpunkt_part(unit, params)
+        else:
+            part = pagecache.get_or_build("nullpunkt", key, lambda: _nullpunkt_part(unit, dict(params)), sig)
     except UserError as exc:
         context["error"] = exc.message
         return render(request, "baselines/nullpunkt.html", context, status=400)
+    params["area"] = part["area"]
+    if form.private_choices or params["peers_choice"].startswith("set:"):
+        form = _bind_defaults(form, params)
+        form.is_valid()
+        context["form"] = form
+    else:
+        # Without saved sets the form is the same for everyone who asks the same question.
+        context["form_html"] = mark_safe(pagecache.get_or_build(  # rendered by us, without the request
+            "nullpunkt-form", key, lambda: _form_html(_bind_defaults(form, params)), sig))
+    context["result_html"] = mark_safe(part["html"])  # rendered by us, without the request
+    return render(request, "baselines/nullpunkt.html", context)
+
+
+def _form_html(form: BaselineForm) -> str:
+    form.is_valid()
+    return str(render_to_string("baselines/_form.html", {"form": form, "legend": _("Velg år, område og sammenligning")}))
+
+
+def _nullpunkt_part(unit, params: dict) -> dict:
+    """The data part of the nullpunkt page, rendered without the request, and the area and
+    year it shows (for the form). Depends only on ``unit``, ``params``, the language and the data."""
+    result = _default_or_chosen(unit, params)
     area = result.area
     rows, _meta = _rows(result)
-    form = _bind_defaults(form, params)
-    form.is_valid()
     export_params = {"year": result.year, "area": params["area"], "peers": params["peers_choice"],
                      "custom": params["custom"]}
-    context.update(
-        {
-            "form": form,
-            "result": result,
-            "sections": _area_sections(result, rows),
-            "vintages": _vintages(result.vintage_ids),
-            "downloads": _download_links(unit.code, export_params),
-            "indicator_query": _query(year=result.year, peers=params["peers_choice"], custom=params["custom"]),
-            "sdg_url": reverse("baselines:sdg", args=[unit.code]) + _query(year=result.year),
-            "area_name": next((a.name for a in load_catalogue().areas if a.id == area), None),
-            "n_values": sum(1 for r in rows if r["value"] is not None),
-            "n_missing": sum(1 for r in rows if r["value"] is None),
-            "any_partial": any(r["partial"] for r in rows if r["value"] is not None),
-        }
-    )
-    return render(request, "baselines/nullpunkt.html", context)
+    context = {
+        "unit": unit,
+        "result": result,
+        "sections": _area_sections(result, rows),
+        "vintages": _vintages(result.vintage_ids),
+        "downloads": _download_links(unit.code, export_params),
+        "indicator_query": _query(year=result.year, peers=params["peers_choice"], custom=params["custom"]),
+        "sdg_url": reverse("baselines:sdg", args=[unit.code]) + _query(year=result.year),
+        "area_name": next((a.name for a in load_catalogue().areas if a.id == area), None),
+        "n_values": sum(1 for r in rows if r["value"] is not None),
+        "n_missing": sum(1 for r in rows if r["value"] is None),
+        "any_partial": any(r["partial"] for r in rows if r["value"] is not None),
+    }
+    html = str(render_to_string("baselines/_nullpunkt_result.html", context))
+    return {"html": html, "area": params["area"], "year": result.year}
 
 
 def export(request, code: str, fmt: str):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from gevinst.errors import UnknownRegionError
 from gevinst.regions import charts
 from gevinst.regions.summary import change_dict
 from gevinst.sources import bundled
+from gevinst.web import pagecache
 
 #: The municipal structure every series on the pages is shown in.
 STRUCTURE_YEAR = 2024
@@ -216,6 +218,14 @@ def region_detail(request, code: str):
     except UnknownRegionError as exc:
         return _not_found(request, exc.message)
     unit = versions[-1]
+    # The data part is the same for every visitor: computed and rendered once, shared by all
+    # server processes (keyed on the region, the structure year, the language and the data).
+    body = pagecache.get_or_build("region", (unit.code, code, STRUCTURE_YEAR), lambda: _detail_body(code, reg, unit))
+    return render(request, "regions/detail.html", {"unit": unit, "code": code, "body": mark_safe(body)})
+
+
+def _detail_body(code: str, reg: RegionRegistry, unit: UnitVersion) -> str:
+    """The rendered data part of the region page (no request: nothing user-specific)."""
     is_current = unit.last_year is None
     lineage = reg.history(code)
     predecessors = [change_dict(c) for c in reg.predecessors(code)]
@@ -252,7 +262,7 @@ def region_detail(request, code: str):
         ]
     if is_current:
         context.update(_statistics(code, reg, unit))
-    return render(request, "regions/detail.html", context)
+    return str(render_to_string("regions/_detail_body.html", context))
 
 
 def _statistics(code: str, reg: RegionRegistry, unit: UnitVersion) -> dict:

@@ -13,19 +13,24 @@ from pathlib import Path
 
 from django.http import HttpResponse
 
+#: The formats of a page's result (every export module writes these three).
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
+}
+#: Documents (the A3 sheets).
+DOCUMENT_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
+CONTENT_TYPES = {**EXPORT_TYPES, **DOCUMENT_TYPES}
 #: Formats written to a file (the rest return text).
 FILE_FORMATS = ("xlsx", "pptx", "pdf")
 
 
 def download(result, exporter, stem: str, fmt: str) -> HttpResponse:
-    """``result`` written by ``exporter`` as ``{stem}.{fmt}`` (``fmt`` in :data:`EXPORT_TYPES`)."""
+    """``result`` written by ``exporter`` as ``{stem}.{fmt}`` (``fmt`` in :data:`CONTENT_TYPES`)."""
     if fmt in FILE_FORMATS:
         with tempfile.TemporaryDirectory(prefix="gevinst-") as tmp:
             path = Path(tmp) / f"{stem}.{fmt}"
@@ -35,6 +40,6 @@ def download(result, exporter, stem: str, fmt: str) -> HttpResponse:
         body = exporter.to_csv(result).encode("utf-8")
     else:
         body = exporter.to_json(result).encode("utf-8")
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

@@ -10,6 +10,7 @@ shared installation comes from environment variables:
 - ``GEVINST_SECRET_KEY``: required in production mode.
 - ``GEVINST_PRODUCTION=1``: server mode (set by ``gevinst serve --production``).
 - ``GEVINST_ALLOWED_HOSTS``: comma-separated host names for production.
+- ``GEVINST_CACHE``: the shared page cache (``database``, ``file``, ``memory``, ``off``).
 """
 
 from __future__ import annotations
@@ -174,6 +175,38 @@ STORAGES = {
 
 # Where SSB responses are cached on disk.
 CACHE_DIR = DATA_DIR / "cache"
+
+# The computed parts of the public region and baseline pages, shared by every server process
+# (gevinst.web.pagecache; keys carry the data signature, so new data is never hidden).
+# GEVINST_CACHE: "database" (default: a table in the same database, created by `gevinst setup`;
+# shared by all processes and all app servers on one PostgreSQL, and by the embedded mode across
+# restarts), "file" (GEVINST_DATA_DIR/cache/pages: shared by the processes of one machine),
+# "memory" (per process) or "off".
+_PAGE_CACHE = os.environ.get("GEVINST_CACHE", "database").strip().lower() or "database"
+_PAGE_CACHE_BACKENDS = {
+    "database": ("django.core.cache.backends.db.DatabaseCache", "gevinst_page_cache"),
+    "file": ("django.core.cache.backends.filebased.FileBasedCache", str(CACHE_DIR / "pages")),
+    "memory": ("django.core.cache.backends.locmem.LocMemCache", "gevinst-pages"),
+    "off": ("django.core.cache.backends.dummy.DummyCache", ""),
+}
+if _PAGE_CACHE not in _PAGE_CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GEVINST_CACHE={_PAGE_CACHE!r} er ukjent; bruk database, file, memory eller off."
+    )
+GEVINST_PAGE_CACHE = _PAGE_CACHE != "off"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": _PAGE_CACHE_BACKENDS[_PAGE_CACHE][0],
+        "LOCATION": _PAGE_CACHE_BACKENDS[_PAGE_CACHE][1],
+        # Entries never go stale (the key changes with the data); the timeout only clears out
+        # keys of data that has since changed.
+        "TIMEOUT": int(os.environ.get("GEVINST_CACHE_TIMEOUT", str(7 * 24 * 3600))),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GEVINST_CACHE_MAX_ENTRIES", "3000"))},
+    },
+}
+# Regions whose pages are computed in the background at start (0: none); see `gevinst warm`.
+GEVINST_WARMUP = int(os.environ.get("GEVINST_WARMUP", "8"))
 # SSB PxWebApi v2 (tests point it at a local server with saved real responses).
 SSB_BASE_URL = os.environ.get("GEVINST_SSB_BASE_URL", "https://data.ssb.no/api/pxwebapi/v2")
 

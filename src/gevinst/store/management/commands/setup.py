@@ -14,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        # The table of the shared page cache (GEVINST_CACHE=database); a no-op when it exists.
+        call_command("createcachetable", verbosity=0)
         for key, created in load_all():
             if created:
                 self.stdout.write(_("Lastet inn %(file)s") % {"file": key})

@@ -14,8 +14,15 @@
 5. ``collectstatic`` writes the hashed, compressed static files to
    ``GEVINST_DATA_DIR/static``; WhiteNoise serves them with far-future cache
    headers.
-6. The process becomes gunicorn (``exec``): N synchronous workers, access log
-   on stdout. SIGTERM to this process id stops the server gracefully.
+6. Unless ``GEVINST_WARMUP=0``, ``gevinst warm`` starts in the background (low
+   priority; it stops when the server does) and computes the most-read region
+   and nullpunkt pages into the shared page cache; start-up does not wait for it.
+7. The process becomes gunicorn (``exec``): N worker processes with T threads
+   each (``gthread``; ``--threads`` / ``GEVINST_THREADS``, default 4), so a
+   static file or a cached page is not queued behind a page being computed;
+   access log on stdout. Each worker imports the views and loads the registry
+   before it accepts requests (:mod:`gevinst.web.gunicorn_conf`). SIGTERM to
+   this process id stops the server gracefully.
 
 Without ``--production`` the same steps run with the current settings (no
 deploy check), which is useful for trying gunicorn against the embedded
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,17 +89,24 @@ def _gunicorn_has_setting(name: str) -> bool:
     return any(s.name == name for s in KNOWN_SETTINGS)
 
 
-def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+def gunicorn_argv(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     argv = [
         sys.executable,
         "-m",
         "gunicorn",
         "gevinst.web.wsgi:application",
+        "--config",
+        "python:gevinst.web.gunicorn_conf",
         "--bind",
         bind,
         "--workers",
         str(workers),
+        # Threads: a static file or a cached page is served while another thread computes.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
         "--error-logfile",
@@ -126,10 +141,18 @@ class Command(BaseCommand):
             default=int(os.environ.get("GEVINST_WORKERS", "2")),
             help=_("Antall gunicorn-arbeidsprosesser (standard 2, eller GEVINST_WORKERS)"),
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("GEVINST_THREADS", "4")),
+            help=_("Tråder per arbeidsprosess (standard 4, eller GEVINST_THREADS)"),
+        )
 
-    def handle(self, *args, production=False, host="127.0.0.1", port=8000, workers=2, **opts):
+    def handle(self, *args, production=False, host="127.0.0.1", port=8000, workers=2, threads=4, **opts):
         if workers < 1:
             self._fail(_("--workers må være minst 1"))
+        if threads < 1:
+            self._fail(_("--threads må være minst 1"))
         env = dict(os.environ)
         if production:
             problems = production_problems(env)
@@ -146,7 +169,7 @@ class Command(BaseCommand):
                 # Settings were loaded without GEVINST_PRODUCTION: start over with it.
                 env["GEVINST_PRODUCTION"] = "1"
                 argv = [sys.executable, "-m", "gevinst.cli", "serve", "--production"]
-                argv += ["--host", host, "--port", str(port), "--workers", str(workers)]
+                argv += ["--host", host, "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os.execve(sys.executable, argv, env)
@@ -156,6 +179,7 @@ class Command(BaseCommand):
         self._prepare_database()
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
+        self._start_warmup(env)
 
         url_host = f"[{host}]" if ":" in host else host
         mode = _("servermodus") if production else _("uten servermodus")
@@ -166,8 +190,19 @@ class Command(BaseCommand):
         logger.info("Starting gunicorn on %s:%s with %d workers", host, port, workers)
         sys.stdout.flush()
         sys.stderr.flush()
-        argv = gunicorn_argv(host, port, workers)
+        argv = gunicorn_argv(host, port, workers, threads)
         os.execve(sys.executable, argv, env)
+
+    def _start_warmup(self, env: dict[str, str]) -> None:
+        """``gevinst warm`` in the background: a child of this process, which becomes the
+        gunicorn master (same process id), so the child stops when the server stops."""
+        if settings.GEVINST_WARMUP <= 0:
+            return
+        argv = [sys.executable, "-m", "gevinst.cli", "warm", "--parent", str(os.getpid()), "--nice", "10"]
+        try:
+            subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, close_fds=True)
+        except OSError as exc:
+            logger.warning("Could not start the warm-up: %s", exc)
 
     def _fail(self, message: str, code: int = 1):
         self.stderr.write(message)
