@@ -200,6 +200,12 @@ def world(monkeypatch):
     assert not missing, f"no demo instance of these organisation-owned models: {missing}"
 
     attacker_org = Organisation.objects.create(name="Angriper kommune", slug="angriper", region="0301")
+    from gevinst.cycle.models import CycleYear
+
+    for year in CycleYear.objects.filter(organisation=demo).values_list("budget_year", flat=True):
+        # The attacker has an årshjul for the same budget year, so a swapped id in
+        # /org/angriper/arshjul/<year>/…/<id>/ reaches the object lookup, not just the year's.
+        CycleYear.objects.create(organisation=attacker_org, budget_year=year)
     attacker = get_user_model().objects.create_user("angriper", "angriper@example.no", PASSWORD)
     Membership.objects.create(user=attacker, organisation=attacker_org, role=Role.ADMINISTRATOR)
     _row, token = create_api_token(attacker, "angrep")
@@ -217,8 +223,9 @@ def world(monkeypatch):
                 v = getattr(o, f.attname)
                 if isinstance(v, str) and not f.choices and len(v) >= 12 and not f.name.endswith("hash"):
                     markers.add(v)
+    years = sorted(CycleYear.objects.filter(organisation=demo).values_list("budget_year", flat=True)) or [1]
     return types.SimpleNamespace(
-        demo=demo, attacker_org=attacker_org, attacker=attacker, token=token,
+        demo=demo, attacker_org=attacker_org, attacker=attacker, token=token, years=years,
         demo_ids=demo_ids, markers=markers, names={demo.name, MARKER},
         kinds=sorted({m._meta.model_name for m in OWNED}),
     )
@@ -275,6 +282,8 @@ def expansions(route, conv, w):
         is_int = c is not None and c.regex in (r"[0-9]+",)
         if n == "slug":
             choices[n] = [w.demo.slug, w.attacker_org.slug]
+        elif n == "year":
+            choices[n] = w.years  # a budget year (årshjul), not an object id: the demo's own years
         elif is_int:
             choices[n] = w.demo_ids or [1]
         elif n == "kind":
