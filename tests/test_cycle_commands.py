@@ -242,8 +242,9 @@ def expected_lines(cycle, today=TODAY, days=14) -> dict[str, str]:
         left = (a.deadline - today).days
         if not a.is_open or left > days:
             continue
-        state = (f"forfalt for {-left} dager siden" if left < 0 else "frist i dag" if left == 0
-                 else f"om {left} dager")
+        unit = "dag" if abs(left) == 1 else "dager"
+        state = (f"forfalt for {-left} {unit} siden" if left < 0 else "frist i dag" if left == 0
+                 else f"om {left} {unit}")
         out[a.key] = f"{a.quarter}. kvartal: {a.title} – frist {a.deadline:%d.%m.%Y} ({state})"
     return out
 
@@ -330,3 +331,10 @@ def test_daily_job_sends_seven_days_ahead_on_the_day_and_overdue_on_mondays(remi
     overdue = [a for a in s["cycle"].activities.all() if a.is_open and a.deadline < monday]
     assert overdue and "forfalt" in "\n".join(m.body for m in mail.outbox)
     assert all(a.title in "\n".join(m.body for m in mail.outbox) for a in overdue)
+
+
+def test_reminder_line_says_one_day_in_the_singular(reminder_setup):
+    a = reminder_setup["cycle"].activities.get(key="q2-potensial")
+    assert service.reminder_line(service.Reminder(a, 1)).endswith("(om 1 dag)")
+    assert service.reminder_line(service.Reminder(a, -1)).endswith("(forfalt for 1 dag siden)")
+    assert service.reminder_line(service.Reminder(a, 2)).endswith("(om 2 dager)")

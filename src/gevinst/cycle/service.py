@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gevinst.core import business_case as bc
 from gevinst.core import portfolio as pf
@@ -173,11 +174,12 @@ def reminder_line(r: Reminder) -> str:
     a = r.activity
     when = a.deadline.strftime("%d.%m.%Y")
     if r.overdue:
-        state = _("forfalt for %(n)s dager siden") % {"n": -r.days_left}
+        n = -r.days_left
+        state = ngettext("forfalt for %(n)s dag siden", "forfalt for %(n)s dager siden", n) % {"n": n}
     elif r.days_left == 0:
         state = _("frist i dag")
     else:
-        state = _("om %(n)s dager") % {"n": r.days_left}
+        state = ngettext("om %(n)s dag", "om %(n)s dager", r.days_left) % {"n": r.days_left}
     return _("Budsjett %(year)s, %(q)s. kvartal: %(title)s – frist %(date)s (%(state)s)") % {
         "year": a.cycle.budget_year, "q": a.quarter, "title": a.title, "date": when, "state": state}
 
