@@ -139,6 +139,6 @@ def set_activity_status(request, slug: str, year: int, activity_id: int, payload
     if payload.status not in ActivityStatus.values:
         return Status(422, {"detail": "Ukjent status «%s». Gyldige: %s." % (payload.status, ", ".join(ActivityStatus.values))})
     a.status = payload.status
-    a.completed_on = timezone.localdate() if a.status == ActivityStatus.FERDIG else None
+    a.note_completion(timezone.localdate())
     a.save(update_fields=["status", "completed_on"])
     return Status(200, _activity_out(a, timezone.localdate()))

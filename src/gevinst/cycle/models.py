@@ -134,6 +134,14 @@ class Activity(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def note_completion(self, today: dt.date) -> None:
+        """Keep ``completed_on`` in step with ``status`` (not saved): the first day it was seen
+        finished, cleared when the activity is reopened."""
+        if self.status != ActivityStatus.FERDIG:
+            self.completed_on = None
+        elif self.completed_on is None:
+            self.completed_on = today
+
 
 class Goal(models.Model):
     """A goal of the wanted situation (*ønsket situasjon*): a target, or a legal minimum.

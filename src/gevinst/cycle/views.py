@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,12 +91,7 @@ def activity_edit(request, org, m, year, pk):
     form = ActivityForm(request.POST or None, instance=activity, organisation=org)
     if request.method == "POST" and form.is_valid():
         a = form.save(commit=False)
-        if a.status == "ferdig" and a.completed_on is None:
-            from django.utils import timezone
-
-            a.completed_on = timezone.localdate()
-        elif a.status != "ferdig":
-            a.completed_on = None
+        a.note_completion(timezone.localdate())
         a.save()
         messages.success(request, _("«%(t)s» er oppdatert.") % {"t": a.title[:80]})
         return redirect(f"{_year_url(org, year)}#kvartal-{a.quarter}")
@@ -322,37 +318,41 @@ def candidate(request, org, m, year, pk):
 @org_view()
 def prioritisation(request, org, m, year):
     cycle = _cycle(org, year)
+    if request.method == "POST":
+        if not is_editor(m):
+            raise PermissionDenied("role too low")
+        _prioritisation_action(request, cycle, request.POST.get("action"))
+        return redirect("cycle:prioritisation", slug=org.slug, year=year)
     p = error = None
     try:
         p = service.prioritise(cycle)
     except UserError as exc:
         error = exc.message
-    if request.method == "POST":
-        if not is_editor(m):
-            raise PermissionDenied("role too low")
-        action = request.POST.get("action")
-        try:
-            if action == "save" and p is None:
-                messages.error(request, error)  # the prioritisation could not be computed: say why
-            elif action == "save":
-                service.save_prioritisation(p)
-                messages.success(request, _("Prioriteringen er lagret: %(n)s tiltak er prioritert.")
-                                 % {"n": len(p.result.chosen)})
-            elif action == "adopt":
-                n = service.adopt(cycle, request.user)
-                messages.success(request, _("%(n)s tiltak er vedtatt og flyttet til planleggingsfasen i "
-                                            "gevinstrealiseringsplanen.") % {"n": n})
-            else:
-                messages.error(request, _("Ukjent handling."))
-        except UserError as exc:
-            messages.error(request, exc.message)
-        return redirect("cycle:prioritisation", slug=org.slug, year=year)
     stored = {str(c.pk): c.decision for c in service.live_candidates(cycle)}
     return render(request, "cycle/prioritisation.html", _ctx(
         org, m, cycle, p=p, error=error, stored=stored,
         infeasible=service.infeasible_text(p.result) if p and p.result.status != "optimal" else "",
         has_prioritised=any(v == Decision.PRIORITERT for v in stored.values()),
         goal_rows=_goal_rows(p) if p else []))
+
+
+def _prioritisation_action(request, cycle, action: str | None) -> None:
+    """Save the optimal portfolio or adopt the saved one; the outcome goes to the user as a message.
+    The optimisation runs only for «save» (adopting uses the stored decisions)."""
+    try:
+        if action == "save":
+            p = service.prioritise(cycle)
+            service.save_prioritisation(p)
+            messages.success(request, _("Prioriteringen er lagret: %(n)s tiltak er prioritert.")
+                             % {"n": len(p.result.chosen)})
+        elif action == "adopt":
+            n = service.adopt(cycle, request.user)
+            messages.success(request, _("%(n)s tiltak er vedtatt og flyttet til planleggingsfasen i "
+                                        "gevinstrealiseringsplanen.") % {"n": n})
+        else:
+            messages.error(request, _("Ukjent handling."))
+    except UserError as exc:
+        messages.error(request, exc.message)
 
 
 def _goal_rows(p) -> list[dict]:
