@@ -255,10 +255,9 @@ def _cycle_status_section(cycle: CycleYear) -> Section:
 
 
 # ------------------------------------------------------------------ Q2 dypdykk
-def _candidate_rows(cands) -> list[list[str]]:
+def _candidate_rows(cands, benefits: list[float]) -> list[list[str]]:
     rows = []
-    for c in cands:
-        benefit, _src = service.candidate_benefit(c)
+    for c, benefit in zip(cands, benefits):
         ini = c.initiative
         rows.append([ini.name, _kr(benefit), _kr(ini.one_off_cost), _kr(ini.yearly_cost),
                      format_number(c.fte, 1), ini.get_risk_display()])
@@ -281,12 +280,13 @@ def _dypdykk(cycle: CycleYear, dd_id):
         Section(_("Muligheter, også teknologiske"), column=1, paragraphs=[_short(dd.opportunities, 700) or "–"]),
     ]
     cands = [c for c in service.live_candidates(cycle) if c.deep_dive_id == dd.pk]
+    benefits = [service.candidate_benefit(c)[0] for c in cands]
     pot = Section(_("Beregnet gevinstpotensial"), column=2, paragraphs=[
         _("%(v)s kr per år.") % {"v": _kr(dd.potential_nok)} if dd.potential_nok is not None
         else _("Ikke beregnet ennå."), _short(dd.potential_source, 500)])
     cand_sec = Section(_("Mulige endringstiltak"), column=2)
     if cands:
-        rows, note = _cut(_candidate_rows(cands))
+        rows, note = _cut(_candidate_rows(cands, benefits))
         cand_sec.table = Table(columns=[_("Tiltak"), _("Gevinst/år"), _("Engang"), _("Årlig kost"), _("Årsverk"),
                                         _("Risiko")], rows=rows, numeric=[False, True, True, True, True, False],
                                caption=_("Kroner; gevinst per år når den er realisert"))
@@ -294,11 +294,11 @@ def _dypdykk(cycle: CycleYear, dd_id):
             cand_sec.paragraphs.append(note)
         cand_sec.chart = BarChart(
             title=_("Gevinst og kostnad per år, kr"), categories=[c.initiative.name for c in cands],
-            series=[(_("Gevinst per år"), [service.candidate_benefit(c)[0] for c in cands]),
+            series=[(_("Gevinst per år"), benefits),
                     (_("Årlig kostnad"), [float(c.initiative.yearly_cost or 0) for c in cands])],
             unit=_("kr per år"), horizontal=True,
             description=_("Sum gevinst per år for kandidatene: %(b)s kr; sum årlige kostnader: %(c)s kr.") % {
-                "b": _kr(sum(service.candidate_benefit(c)[0] for c in cands)),
+                "b": _kr(sum(benefits)),
                 "c": _kr(sum(float(c.initiative.yearly_cost or 0) for c in cands))})
     else:
         cand_sec.paragraphs = [_("Ingen kandidater er registrert ennå.")]
@@ -308,17 +308,23 @@ def _dypdykk(cycle: CycleYear, dd_id):
 
 
 # ------------------------------------------------------------------ Q3 tiltak
-def _indicator_rows(initiative_ids) -> list[list[str]]:
+def _benefits(initiative_ids) -> list[tuple[Benefit, str, str, str]]:
+    """The live benefits of the initiatives with their indicator's name and unit (catalogue or own)
+    and the owner's name."""
     cat = {i.id: i for i in load_catalogue().indicators}
-    rows = []
+    out = []
     for b in Benefit.objects.live().filter(initiative_id__in=initiative_ids).select_related("initiative", "owner"):
         ind = cat.get(b.indicator)
         name = ind.name if ind else (b.custom_indicator or "–")
         unit = ind.unit if ind else b.custom_unit
         owner = (b.owner.get_full_name() or b.owner.get_username()) if b.owner else "–"
-        rows.append([b.name, f"{name} ({unit})" if unit else name,
-                     format_number(b.baseline_value, 1), format_number(b.target_value, 1), owner])
-    return rows
+        out.append((b, name, unit, owner))
+    return out
+
+
+def _indicator_rows(initiative_ids) -> list[list[str]]:
+    return [[b.name, f"{name} ({unit})" if unit else name, format_number(b.baseline_value, 1),
+             format_number(b.target_value, 1), owner] for b, name, unit, owner in _benefits(initiative_ids)]
 
 
 def _tiltak(cycle: CycleYear, dd_id):
@@ -404,18 +410,14 @@ def _omrade(cycle: CycleYear, dd_id):
         for a in acts if a.status != ActivityStatus.IKKE_AKTUELT])
     meas = Section(_("Gevinster, måleparametere og nullpunkt"), column=1)
     rows = []
-    cat = {i.id: i for i in load_catalogue().indicators}
     missing_baseline = []
-    for b in Benefit.objects.live().filter(initiative_id__in=ids).select_related("initiative", "owner"):
-        ind = cat.get(b.indicator)
-        name = ind.name if ind else (b.custom_indicator or "–")
+    for b, name, _unit, owner in _benefits(ids):
         base = format_number(b.baseline_value, 1)
         if b.baseline_value is None:
             missing_baseline.append(b.name)
         if b.baseline_date:
             base += f" ({b.baseline_date:%m.%Y})"
-        rows.append([b.name, name, base, format_number(b.target_value, 1), b.get_frequency_display() or "–",
-                     (b.owner.get_full_name() or b.owner.get_username()) if b.owner else "–"])
+        rows.append([b.name, name, base, format_number(b.target_value, 1), b.get_frequency_display() or "–", owner])
     if rows:
         rows, note = _cut(rows)
         meas.table = Table(columns=[_("Gevinst"), _("Indikator"), _("Nullpunkt"), _("Mål"), _("Måles"),
