@@ -186,3 +186,21 @@ def page():
         yield pg
         context.close()
         browser.close()
+
+
+# ------------------------------------------------------------ the annual cycle
+@pytest.fixture
+def year(demo, db):
+    """The demo årshjul year, for modules whose ``demo`` fixture builds it (``demo["cycle"]``)."""
+    from gevinst.cycle.models import CycleYear
+
+    return CycleYear.objects.select_related("organisation").get(pk=demo["cycle"])
+
+
+@pytest.fixture
+def open_year(year):
+    """The demo year with its adoption undone (the demo adopts its prioritisation), for tests that save and adopt."""
+    year.candidates.filter(decision="vedtatt").update(decision="prioritert")
+    year.adopted_at = None
+    year.save(update_fields=["adopted_at"])
+    return year

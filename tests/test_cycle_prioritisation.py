@@ -38,20 +38,6 @@ def demo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def year(demo, db) -> CycleYear:
-    return CycleYear.objects.select_related("organisation").get(pk=demo["cycle"])
-
-
-@pytest.fixture
-def open_year(year) -> CycleYear:
-    """The demo year with its adoption undone (the demo adopts its prioritisation), for tests that save and adopt."""
-    year.candidates.filter(decision="vedtatt").update(decision="prioritert")
-    year.adopted_at = None
-    year.save(update_fields=["adopted_at"])
-    return year
-
-
-@pytest.fixture
 def user(demo, db):
     from django.contrib.auth import get_user_model
 
