@@ -240,10 +240,6 @@ def areas_with_data(region: str, year: int, level: str) -> list[str]:
     ]
 
 
-def _indicator_by_id(indicator_id: str):
-    return {i.id: i for i in load_catalogue().indicators}.get(indicator_id)
-
-
 def _vintages(ids) -> list[dict]:
     from gevinst.store.models import Vintage
 
@@ -310,7 +306,7 @@ def _rows(result) -> tuple[list[dict], dict[str, dict]]:
     """Table rows (flat export rows with display texts) and the catalogue entry per indicator."""
     rows = []
     for r in baseline_export.flat_rows(result):
-        ind = _indicator_by_id(r["indicator"])
+        ind = load_catalogue().find(r["indicator"])
         dec = decimals_for(r["unit"], r["value"])
         name = r["name"] or r["indicator"]
         trend = [charts.LinePoint(p["year"], p["value"]) for p in r["trend"] if p["value"] is not None]
@@ -373,7 +369,7 @@ def _sources_text(indicator_ids: list[str]) -> list[str]:
     """«Statistisk sentralbyrå, tabell 12134 og 12137» per publisher, for a table's source line."""
     tables: dict[str, list[str]] = {}
     for i in indicator_ids:
-        ind = _indicator_by_id(i)
+        ind = load_catalogue().find(i)
         if ind is None:
             continue
         ts = tables.setdefault(ind.source.publisher, [])
@@ -643,7 +639,7 @@ def indicator(request, code: str, indicator_id: str):
     if err:
         return err
     cat = load_catalogue()
-    ind = _indicator_by_id(indicator_id)
+    ind = load_catalogue().find(indicator_id)
     if ind is None:
         return _error(
             request,

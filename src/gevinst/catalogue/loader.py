@@ -153,7 +153,12 @@ class Catalogue:
     def __post_init__(self):
         self._by_id.update({i.id: i for i in self.indicators})
 
+    def find(self, indicator_id: str | None) -> Indicator | None:
+        """The indicator with this id, or None (no id, or not in the catalogue)."""
+        return self._by_id.get(indicator_id) if indicator_id else None
+
     def get(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; a Norwegian :class:`DataFormatError` if it is not there."""
         try:
             return self._by_id[indicator_id]
         except KeyError:

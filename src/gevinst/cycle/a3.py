@@ -311,12 +311,11 @@ def _dypdykk(cycle: CycleYear, dd_id):
 def _benefits(initiative_ids) -> list[tuple[Benefit, str, str, str]]:
     """The live benefits of the initiatives with their indicator's name and unit (catalogue or own)
     and the owner's name."""
-    cat = {i.id: i for i in load_catalogue().indicators}
+    cat = load_catalogue()
     out = []
     for b in Benefit.objects.live().filter(initiative_id__in=initiative_ids).select_related("initiative", "owner"):
-        ind = cat.get(b.indicator)
-        name = ind.name if ind else (b.custom_indicator or "–")
-        unit = ind.unit if ind else b.custom_unit
+        name, unit = b.indicator_name_unit(cat)
+        name = name or "–"
         owner = (b.owner.get_full_name() or b.owner.get_username()) if b.owner else "–"
         out.append((b, name, unit, owner))
     return out

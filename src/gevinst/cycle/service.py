@@ -218,7 +218,7 @@ def fill_goal_from_catalogue(goal: Goal) -> None:
     """
     from gevinst.catalogue import load_catalogue
 
-    ind = {i.id: i for i in load_catalogue().indicators}.get(goal.indicator)
+    ind = load_catalogue().find(goal.indicator)
     if ind is None:
         return
     if not goal.unit:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from gevinst.accounts.models import Organisation
+from gevinst.catalogue import load_catalogue
 
 from . import audit
 from .models import Benefit, Measurement, Status, year_end
@@ -34,14 +35,6 @@ class DataValue:
     vintage: str
 
 
-def _indicator(indicator_id: str):
-    from gevinst.catalogue import load_catalogue
-
-    if not indicator_id:
-        return None
-    return {i.id: i for i in load_catalogue().indicators}.get(indicator_id)
-
-
 def indicator_series(region: str, indicator_id: str, years: list[int] | None = None) -> list[DataValue]:
     """Yearly values of a catalogue indicator for ``region`` (empty if there are no data)."""
     from gevinst.baselines.service import indicator_values, structure_for
@@ -49,7 +42,7 @@ def indicator_series(region: str, indicator_id: str, years: list[int] | None = N
     from gevinst.store.models import Vintage
     from gevinst.store.queries import read_cache
 
-    ind = _indicator(indicator_id)
+    ind = load_catalogue().find(indicator_id)
     if ind is None or not region:
         return []
     reg = bundled.registry()
@@ -98,7 +91,7 @@ def fill_baseline(benefit: Benefit) -> bool:
 
 
 def _direction(benefit: Benefit) -> str:
-    ind = _indicator(benefit.indicator)
+    ind = load_catalogue().find(benefit.indicator)
     return ind.direction if ind else (benefit.custom_direction or "neutral")
 
 

@@ -239,12 +239,12 @@ def benefit_rows(organisation: Organisation) -> tuple[list[dict], list[dict]]:
 
     from .models import Axis, Status, ValueClass
 
-    cat = {i.id: i for i in load_catalogue().indicators}
+    cat = load_catalogue()
     doc = export_plan(organisation)
     benefits, measurements = [], []
     for ini in doc["initiatives"]:
         for b in ini["benefits"]:
-            ind = cat.get(b["indicator"] or "")
+            ind = cat.find(b["indicator"])
             row = {
                 "initiative": ini["name"], "benefit": b["name"], "axis": str(Axis(b["axis"]).label),
                 "value_class": str(ValueClass(b["value_class"]).label),

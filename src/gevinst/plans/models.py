@@ -213,6 +213,16 @@ class Benefit(Tracked):
     def is_priced(self) -> bool:
         return self.value_class in PRICED_CLASSES
 
+    def indicator_name_unit(self, catalogue=None) -> tuple[str, str]:
+        """The name and unit of what the benefit is measured by: its catalogue indicator's
+        (indikatorsettet) when it has one that the catalogue knows, else its own indicator."""
+        if catalogue is None:
+            from gevinst.catalogue import load_catalogue
+
+            catalogue = load_catalogue()
+        ind = catalogue.find(self.indicator)
+        return (ind.name, ind.unit) if ind else (self.custom_indicator, self.custom_unit)
+
 
 class Measurement(Tracked):
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements",

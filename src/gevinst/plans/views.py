@@ -78,17 +78,6 @@ def _ctx(org, membership, **kw) -> dict:
 
 
 # ------------------------------------------------------------------ helpers
-def _catalogue_map() -> dict:
-    return {i.id: i for i in load_catalogue().indicators}
-
-
-def _indicator_text(b: Benefit, cat: dict) -> tuple[str, str]:
-    ind = cat.get(b.indicator)
-    if ind:
-        return ind.name, ind.unit
-    return b.custom_indicator, b.custom_unit
-
-
 def _findings(org):
     return check.check_organisation(org)
 
@@ -185,9 +174,9 @@ def initiative_new(request, org, m):
 def initiative_detail(request, org, m, pk):
     ini = _initiative(org, pk)
     benefits = list(_live_benefits(org, ini))
-    cat = _catalogue_map()
+    cat = load_catalogue()
     findings = [f for f in _findings(org) if f.initiative_id == ini.pk]
-    brows = [{"b": b, "indicator": _indicator_text(b, cat)[0], "edit": can_edit_benefit(m, b),
+    brows = [{"b": b, "indicator": b.indicator_name_unit(cat)[0], "edit": can_edit_benefit(m, b),
               "findings": sum(1 for f in findings if f.benefit_id == b.pk)} for b in benefits]
     return render(request, "plans/initiative.html", _ctx(
         org, m, ini=ini, brows=brows, findings=findings, rule_labels=check.rule_labels(),
@@ -375,8 +364,8 @@ def benefit_edit(request, org, m, pk):
 @org_view()
 def benefit_detail(request, org, m, pk):
     b = _benefit(org, pk)
-    cat = _catalogue_map()
-    ind = cat.get(b.indicator)
+    cat = load_catalogue()
+    ind = cat.find(b.indicator)
     measurements = list(b.measurements.live().select_related("recorded_by").order_by("date", "id"))
     findings = [f for f in _findings(org) if f.benefit_id == b.pk]
     rows = [{"m": mm, "expected": data.expected_at(b, mm.date)} for mm in measurements]
@@ -385,7 +374,7 @@ def benefit_detail(request, org, m, pk):
     b_d = next((x for x in (ini_d or {}).get("benefits", []) if x["id"] == b.pk), None)
     due = check.next_measurement_due(b_d, ini_d) if b_d else None
     return render(request, "plans/benefit.html", _ctx(
-        org, m, b=b, ini=b.initiative, ind=ind, indicator_text=_indicator_text(b, cat), rows=rows,
+        org, m, b=b, ini=b.initiative, ind=ind, indicator_text=b.indicator_name_unit(cat), rows=rows,
         findings=findings, rule_labels=check.rule_labels(), edit=can_edit_benefit(m, b), due=due,
         effects=_effect_rows(b), events=audit.history(org, "benefit", b.pk)[:20]))
 
