@@ -11,6 +11,10 @@ shared installation comes from environment variables:
 - ``GEVINST_PRODUCTION=1``: server mode (set by ``gevinst serve --production``).
 - ``GEVINST_ALLOWED_HOSTS``: comma-separated host names for production.
 - ``GEVINST_CACHE``: the shared page cache (``database``, ``file``, ``memory``, ``off``).
+- ``GEVINST_DEBUG=1``: Django's debug pages (tracebacks, English 404 page) for developers;
+  off by default in both modes, so a user sees gevinst's own Norwegian error pages.
+- ``GEVINST_CONN_MAX_AGE``: seconds a database connection is kept and reused by a server
+  thread (default 60; 0 opens one per request).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("GEVINST_DATA_DIR", Path.cwd() / "var")).resolve()
 
 PRODUCTION = os.environ.get("GEVINST_PRODUCTION", "") == "1"
-DEBUG = os.environ.get("GEVINST_DEBUG", "0" if PRODUCTION else "1") == "1"
+DEBUG = os.environ.get("GEVINST_DEBUG", "0") == "1"
 
 if PRODUCTION:
     SECRET_KEY = os.environ.get("GEVINST_SECRET_KEY", "")
@@ -104,8 +108,13 @@ TEMPLATES = [
 
 _default_sqlite = f"sqlite:///{DATA_DIR / 'gevinst.sqlite3'}"
 DATABASES = {
+    # Connections are reused by a server thread for CONN_MAX_AGE seconds: opening one per request
+    # (SQLite: the file plus two PRAGMAs; PostgreSQL: a new backend process) was the largest
+    # single cost of a cached page. ``gevinst run`` closes a thread's connection when its client
+    # disconnects; gunicorn's threads keep theirs.
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60 if PRODUCTION else 0
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        conn_max_age=int(os.environ.get("GEVINST_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

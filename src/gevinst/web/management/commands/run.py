@@ -63,6 +63,12 @@ class EmbeddedServer(WSGIServer):
     def __init__(self, server_address, handler_class, **kwargs):
         super().__init__(server_address, _RequestHandler, **kwargs)
 
+    def shutdown_request(self, request):
+        # Runs in the connection's own thread when its client has gone: the database connection
+        # that thread kept open across the client's requests (CONN_MAX_AGE) goes with it.
+        super().shutdown_request(request)
+        connections.close_all()
+
 
 def _warm_in_background() -> None:
     from gevinst.web import warmup
