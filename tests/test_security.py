@@ -122,6 +122,17 @@ def test_development_key_is_never_the_production_key():
     # development key can never end up in production.
 
 
+def test_embedded_mode_shows_no_debug_pages_unless_a_developer_asks():
+    # `make run` is what a municipal analyst starts: an unknown address or an error must give
+    # gevinst's own Norwegian page, not Django's English debug page with settings and traceback.
+    r = _settings_in_subprocess()
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["DEBUG"] is False
+    r = _settings_in_subprocess(GEVINST_DEBUG="1")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["DEBUG"] is True
+
+
 def test_responses_carry_csp_and_permissions_policy(client, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path  # WhiteNoise warns about a missing var/static otherwise
     # Any response passes the middleware; a 404 needs neither data nor templates.
