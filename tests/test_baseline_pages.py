@@ -88,9 +88,23 @@ def test_flags_in_words(client):
 
 
 def test_default_page_without_parameters(client):
+    # The bundled data's latest year with most indicators is 2025 (107 of the catalogue's
+    # municipal indicators); 2026 holds only the population of 1 January (8 indicators).
     r = client.get("/region/3222/nullpunkt/")
     assert r.status_code == 200
-    assert "nullpunkt 2026" in text_of(r)
+    assert "nullpunkt 2025" in text_of(r)
+
+
+def test_default_year_is_the_latest_well_covered_year_or_the_indicators_own(db):
+    from gevinst.baselines.service import default_year, indicator_coverage
+
+    counts = indicator_coverage()
+    assert counts[2026] < counts[2025] / 2 <= counts[2025] == max(counts.values())
+    assert default_year("3222") == 2025
+    # one indicator's page starts on its own latest year (population shares: 1 January 2026)
+    assert default_year("3222", "andel_80_pluss") == 2026
+    # a merged municipality keeps the year before its merger (the merger's nullpunkt)
+    assert default_year("3020") == 2019
 
 
 def test_region_page_links_to_nullpunkt(client):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -23,7 +24,7 @@ from gevinst.core.regions import KOMMUNE
 from gevinst.errors import UserError
 from gevinst.sources import bundled
 from gevinst.store.models import Observation, Variable, Vintage
-from gevinst.store.queries import observations, read_cache, recomposed, select_vintages, series
+from gevinst.store.queries import data_signature, observations, read_cache, recomposed, select_vintages, series
 
 from .models import Baseline, BaselineValue
 
@@ -80,15 +81,76 @@ def structure_for(region: str, year: int) -> int:
     return versions[-1].last_year or reg.last_year
 
 
-def default_year(region: str) -> int:
-    """A merged region's default baseline year is the year before the merger; else the latest data year."""
+#: A year is "covered" when at least this share of the indicators of the best-covered year has data.
+COVERAGE_SHARE = 0.5
+
+_years_memo: dict[tuple, dict[str, frozenset[int]]] = {}
+_years_lock = threading.Lock()
+
+
+def indicator_years(level: str = KOMMUNE) -> dict[str, frozenset[int]]:
+    """The years with stored data of each of the catalogue's indicators for ``level``.
+
+    An indicator has data in a year when every variable it is computed from has observations
+    that year. One grouped query over the store; memoised per data signature and catalogue,
+    so once computed a call costs the signature's one small query.
+    """
+    catalogue = load_catalogue()
+    key = (data_signature(), id(catalogue), level)
+    with _years_lock:
+        if key in _years_memo:
+            return _years_memo[key]
+    wanted = "kommune" if level == KOMMUNE else "fylkeskommune"
+    years_of: dict[str, set[int]] = {}  # variable code (its primary key) → years with observations
+    for code, year in Observation.objects.values_list("variable_id", "year").distinct():
+        years_of.setdefault(code, set()).add(year)
+    out: dict[str, frozenset[int]] = {}
+    for ind in catalogue.indicators:
+        parts = list(ind.numerator or []) + list(ind.denominator or []) + ([ind.variable] if ind.variable else [])
+        if ind.level in (wanted, "begge") and parts and all(c in years_of for c in parts):
+            out[ind.id] = frozenset(set.intersection(*(years_of[c] for c in parts)))
+    with _years_lock:
+        if len(_years_memo) > 16:
+            _years_memo.clear()
+        _years_memo[key] = out
+    return out
+
+
+def indicator_coverage(level: str = KOMMUNE) -> dict[int, int]:
+    """How many of the catalogue's indicators for ``level`` have stored data, per year."""
+    counts: dict[int, int] = {}
+    for years in indicator_years(level).values():
+        for year in years:
+            counts[year] = counts.get(year, 0) + 1
+    return counts
+
+
+def default_year(region: str, indicator: str | None = None) -> int:
+    """The baseline year a page or command starts on when none is given.
+
+    A merged region: the year before the merger (the nullpunkt of the merger). One indicator
+    (its page): its latest year with data. The whole set: the latest year with data for at
+    least half as many indicators as the best-covered year — the first months of a year hold
+    little more than the population (1 January), and a baseline of 8 of 125 indicators is not
+    the one a user asks for. Without stored data: the region's latest year in the register.
+    """
     reg = bundled.registry()
     v = reg.latest_version(region)
     lineage = reg.history(region)
     start = lineage[0]
     if start.first_year is not None and reg.predecessors(start.code):
         return start.first_year - 1
-    return reg.last_year if v.last_year is None else v.last_year
+    last = reg.last_year if v.last_year is None else v.last_year
+    if indicator is not None:
+        years = [y for y in indicator_years(v.level).get(indicator, ()) if y <= last]
+        return max(years) if years else last
+    counts = indicator_coverage(v.level)
+    if counts:
+        best = max(counts.values())
+        covered = [y for y, n in counts.items() if n >= COVERAGE_SHARE * best and y <= last]
+        if covered:
+            return max(covered)
+    return last
 
 
 def peer_groups(region: str, structure_year: int, peers: str | None, organisations=None) -> tuple[dict[str, list[str]], list[str]]:

@@ -654,7 +654,7 @@ def indicator(request, code: str, indicator_id: str):
         return render(request, "baselines/indicator.html", {"unit": unit, "ind": ind, "form": form,
                                                              "form_invalid": True}, status=400)
     data = form.cleaned_data if request.GET else {}
-    year = data.get("year") or default_year(unit.code)
+    year = data.get("year") or default_year(unit.code, ind.id)
     try:
         peers = form.peers_value if request.GET else None
         result = baseline(unit.code, year, ind.area, peers)

@@ -50,6 +50,23 @@ def get_variable(code: str) -> Variable:
 _cache: ContextVar[dict | None] = ContextVar("gevinst_observation_cache", default=None)
 
 
+def data_signature() -> tuple:
+    """Changes whenever data is imported or removed: the number, highest id and latest fetch time
+    of the stored vintages (one small query; raw SQL, as it runs on every page view)."""
+    from django.db import connection
+
+    from .models import Vintage
+
+    meta = Vintage._meta
+    qn = connection.ops.quote_name
+    sql = (f"SELECT COUNT(*), MAX({qn(meta.pk.column)}), MAX({qn(meta.get_field('fetched_at').column)}) "
+           f"FROM {qn(meta.db_table)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        n, last, fetched = cursor.fetchone()
+    return (n, last, str(fetched) if fetched is not None else None)
+
+
 @contextmanager
 def read_cache():
     """Within this block, each variable's observations are read from the database once.

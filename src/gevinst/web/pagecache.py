@@ -56,6 +56,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import get_script_prefix
 from django.utils import translation
 
+from gevinst.store.queries import data_signature  # noqa: F401 - part of this module's interface
+
 log = logging.getLogger("gevinst.pagecache")
 
 CACHE_ALIAS = "pages"
@@ -80,21 +82,6 @@ _MISSING = object()
 
 
 # ------------------------------------------------------------------ signatures
-def data_signature() -> tuple:
-    """Changes whenever data is imported or removed: the number, highest id and latest fetch time
-    of the stored vintages (one small query; raw SQL, as it runs on every page view)."""
-    from gevinst.store.models import Vintage
-
-    meta = Vintage._meta
-    qn = connection.ops.quote_name
-    sql = (f"SELECT COUNT(*), MAX({qn(meta.pk.column)}), MAX({qn(meta.get_field('fetched_at').column)}) "
-           f"FROM {qn(meta.db_table)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        n, last, fetched = cursor.fetchone()
-    return (n, last, str(fetched) if fetched is not None else None)
-
-
 def code_signature() -> str:
     """The gevinst version and a digest of every file in the package (templates, code, bundled
     data, translations): computed once per process (≈ 12 MB read, some 30 ms), the same on every

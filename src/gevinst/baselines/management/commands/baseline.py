@@ -7,7 +7,7 @@ from gevinst.baselines.service import adopt, compute_baseline
 from gevinst.benchlearning.peers import peer_set_members
 from gevinst.errors import UserError
 from gevinst.reports import baseline_export
-from gevinst.reports.output import write_result
+from gevinst.reports.output import add_output_arguments, check_output, write_result
 
 
 class Command(BaseCommand):
@@ -17,18 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("region", help=_("kommune- eller fylkesnummer"))
-        parser.add_argument("--year", type=int, help=_("år (standard: året før sammenslåingen, ellers siste år)"))
+        parser.add_argument("--year", type=int, help=_("år (standard: året før sammenslåingen, ellers siste år med tall for de fleste indikatorene)"))
         parser.add_argument("--area", help=_("område, f.eks. økonomi (standard: alle)"))
         parser.add_argument("--peers", help=_("kostra, county, country, regionkoder skilt med komma eller set:NAVN (et lagret sammenligningssett)"))
         parser.add_argument("--org", help=_("organisasjonens kortnavn: set:NAVN hentes blant organisasjonens lagrede sett"))
-        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
-        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        add_output_arguments(parser)
         parser.add_argument("--adopt", dest="adopt_now", action="store_true", help=_("vedta og fryse nullpunktsmålingen med datauttakene den bygger på"))
         parser.add_argument("--reason", default="", help=_("begrunnelse (påkrevd ved ny nullpunktsmåling)"))
 
     def handle(self, *args, region, year, area, peers, format, out, adopt_now, reason, org=None, **options):
-        if format == "xlsx" and not out:
-            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        check_output(format, out)
         try:
             if org:
                 organisation = organisation_by_slug(org)

@@ -8,7 +8,7 @@ from gevinst.core.formatting import format_number
 from gevinst.economy.finance import compute_finance, parse_target, save_target
 from gevinst.errors import UserError
 from gevinst.reports import finance_export
-from gevinst.reports.output import write_result
+from gevinst.reports.output import add_output_arguments, check_output, write_result
 
 
 class Command(BaseCommand):
@@ -18,8 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("region", help=_("kommunenummer, EAK (landet), EAKUO eller EKGnn (KOSTRA-gruppe)"))
-        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
-        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        add_output_arguments(parser)
         parser.add_argument("--set-target", dest="set_target", action="append", default=[],
                             help=_("sett et eget økonomisk mål, f.eks. netto_driftsresultat=1,5 eller "
                                    "langsiktig_gjeld<=110 (kan gjentas)"))
@@ -30,8 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--base-year", dest="base_year", type=int, help=_("basisår for faste priser (standard: siste år)"))
 
     def handle(self, *args, region, format, out, set_target, from_year, source, deflator, base_year, org=None, **options):
-        if format == "xlsx" and not out:
-            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        check_output(format, out)
         try:
             organisation = organisation_by_slug(org) if org else None
             specs = [parse_target(s) for s in set_target]  # all parsed before anything is stored

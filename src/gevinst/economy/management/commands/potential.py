@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from gevinst.economy.potential import LAST_YEAR, compute_potential
 from gevinst.errors import UserError
 from gevinst.reports import potential_export
-from gevinst.reports.output import write_result
+from gevinst.reports.output import add_output_arguments, check_output, write_result
 
 
 class Command(BaseCommand):
@@ -25,12 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--index-vintage", type=int, default=None,
                             help=_("årgang av Grønt hefte for sektorindeksene (standard: regnskapsåret + 1, "
                                    "ellers nærmeste tilgjengelige)"))
-        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
-        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        add_output_arguments(parser)
 
     def handle(self, *args, region, year, reference, index_vintage, format, out, **options):
-        if format == "xlsx" and not out:
-            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        check_output(format, out)
         try:
             result = compute_potential(region, year, reference, index_vintage)
         except UserError as exc:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from gevinst.economy.projection import DEFAULT_TARGET_PCT, compute_projection
 from gevinst.errors import UserError
 from gevinst.reports import projection_export
-from gevinst.reports.output import write_result
+from gevinst.reports.output import add_output_arguments, check_output, write_result
 
 
 def _arsverk(values: list[str]) -> dict[str, float]:
@@ -42,13 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--target", type=float, default=DEFAULT_TARGET_PCT,
                             help=_("mål for netto driftsresultat i prosent av driftsinntektene (standard 1,75, TBU)"))
         parser.add_argument("--arsverk", action="append", default=[], help=_("årsverk i dag for en tjeneste, TJENESTE=ANTALL"))
-        parser.add_argument("--format", choices=["text", "json", "csv", "xlsx"], default="text", help=_("utdataformat"))
-        parser.add_argument("--out", help=_("fil å skrive til (påkrevd for xlsx)"))
+        add_output_arguments(parser)
 
     def handle(self, *args, region, to_years, scenario, accounts_year, revenue_growth, revenue_fixed, target, arsverk,
                format, out, **options):
-        if format == "xlsx" and not out:
-            raise CommandError(_("Excel-formatet trenger --out FIL.xlsx."))
+        check_output(format, out)
         try:
             result = compute_projection(
                 region, to_years, scenario, accounts_year=accounts_year, revenue_growth_pct=revenue_growth,
