@@ -379,12 +379,57 @@ def test_pdf_paragraph_longer_than_a_column_is_split_not_cut(tmp_path):
     assert [w for w in _pdf_text(path).split() if w.startswith("ord")] == words
 
 
-def test_pdf_replaces_characters_outside_the_font_loudly(tmp_path, caplog):
-    doc = _document(organisation="Porsáŋgu gielda – Porsanger kommune")
+SAMI = ("Porsáŋgu", "Guovdageaidnu", "Kárášjohka")
+
+
+def test_pdf_prints_sami_names_as_written(tmp_path, caplog):
+    """Municipalities in the Sámi administrative area print their names with ŋ, á, š (the bundled
+    DejaVu font has them), in the title, the band and a table, and nothing is replaced."""
+    table = Table(columns=["Kommune", "Innbyggere"], numeric=[False, True],
+                  rows=[[f"{name} suohkan", format_number(3900 + i)] for i, name in enumerate(SAMI)]
+                  + [["Unjárga gielda – Nesseby kommune ŧ Ŧ đ Đ č ž Ŋ", "900"]])
+    doc = _document(title=" – ".join(SAMI), organisation="Porsáŋgu gielda – Porsanger kommune",
+                    sections=[Section("Kommunene", table=table)])
     with caplog.at_level("WARNING", logger="gevinst.reports.a3_pdf"):
         to_pdf(doc, tmp_path / "sami.pdf")
-    assert "Porsángu gielda" in _pdf_text(tmp_path / "sami.pdf")
-    assert any("ŋ" in r.getMessage() for r in caplog.records)
+    text = _pdf_text(tmp_path / "sami.pdf")
+    assert " – ".join(SAMI) in text, "the title"
+    assert "Porsáŋgu gielda – Porsanger kommune" in text
+    for name in SAMI:
+        assert f"{name} suohkan" in text
+    assert "Unjárga gielda – Nesseby kommune ŧ Ŧ đ Đ č ž Ŋ" in text
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+def test_pdf_embeds_its_fonts(pdf_docs):
+    """Every font the PDF names is embedded (no bare Helvetica that the viewer must stand in for)."""
+    _doc, path = pdf_docs["helhet"]
+    out = subprocess.run([_tool("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split() for line in out.splitlines()[2:]]
+    assert sorted(f[0].split("+")[-1] for f in fonts) == ["DejaVuSansCondensed", "DejaVuSansCondensed-Bold"]
+    assert all(f[-5:-2] == ["yes", "yes", "yes"] for f in fonts), out  # embedded, subset, ToUnicode
+
+
+def test_pdf_replaces_characters_outside_the_font_loudly(tmp_path, caplog):
+    doc = _document(organisation="Tokyo 東京 kommune")
+    with caplog.at_level("WARNING", logger="gevinst.reports.a3_pdf"):
+        to_pdf(doc, tmp_path / "cjk.pdf")
+    assert "Tokyo ?? kommune" in _pdf_text(tmp_path / "cjk.pdf")
+    assert any("東" in r.getMessage() for r in caplog.records)
+
+
+def test_fonts_ship_with_the_package():
+    """The bundled font files and their licence sit in the package, and package-data takes .ttf."""
+    import tomllib
+    from pathlib import Path
+
+    from gevinst.reports.a3_pdf import FONT_DIR, PDF_FONTS
+
+    assert all((FONT_DIR / f"{name}.ttf").is_file() for name in PDF_FONTS)
+    assert "Bitstream Vera" in (FONT_DIR / "LICENSE.txt").read_text(encoding="utf-8")
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    package_data = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    assert "*.ttf" in package_data["*"]
 
 
 def test_pdf_to_file_object_and_empty_document():
@@ -416,19 +461,42 @@ def test_palette_contrast():
         assert _contrast(colour, PALETTE["white"]) >= 3, colour
 
 
-def test_numbers_never_break_when_a_table_is_too_narrow():
+@pytest.mark.parametrize("fonts", ["ARIAL_METRICS", "PDF_FONTS"])
+def test_numbers_never_break_when_a_table_is_too_narrow(fonts):
     """In a table too narrow for its longest words, numeric columns keep the width of their widest
-    value (a number broken over two lines is misread); the text columns share what is left."""
+    value (a number broken over two lines is misread); the text columns share what is left. Both
+    with PowerPoint's metrics and with the PDF's wider font."""
+    from gevinst.reports import a3_pdf
     from gevinst.reports.a3_model import Table
     from gevinst.reports.a3_pdf import CELL_PAD, column_widths, text_width
 
+    fonts = getattr(a3_pdf, fonts)
     table = Table(columns=["Tiltak", "Gevinst per år", "Kostnad i perioden", "Nåverdi", "Eier"],
                   rows=[["Hverdagsrehabilitering i hjemmetjenesten", "3\u00a0500\u00a0000", "4\u00a0400\u00a0000",
                          "\u22128\u00a0992\u00a0746", "Kommunalsjef"]],
                   numeric=[False, True, True, True, False])
     size, width = 8.0, 230.0
-    widths = column_widths(table, width, size)
+    widths = column_widths(table, width, size, fonts)
     assert abs(sum(widths) - width) < 1e-6
     for i in (1, 2, 3):
-        assert widths[i] >= text_width(table.rows[0][i], size) + 2 * CELL_PAD, table.columns[i]
+        assert widths[i] >= text_width(table.rows[0][i], size, fonts=fonts) + 2 * CELL_PAD, table.columns[i]
     assert widths[0] > 0 and widths[4] > 0
+
+
+@pytest.mark.parametrize("fonts", ["ARIAL_METRICS", "PDF_FONTS"])
+def test_a_table_slightly_too_narrow_cuts_only_its_longest_words(fonts):
+    """When the longest words do not all fit, the column with the longest words gives way and the
+    others keep theirs whole; a value with an ordinary space («19,0 (12.2024)») may wrap there."""
+    from gevinst.reports import a3_pdf
+    from gevinst.reports.a3_pdf import CELL_PAD, column_widths, text_width
+
+    fonts = getattr(a3_pdf, fonts)
+    table = Table(columns=["Gevinst", "Indikator", "Nullpunkt", "Måles"],
+                  rows=[["Færre turer", "Andel innbyggere som bruker hjemmetjenester", "19,0 (12.2024)", "Årlig"]],
+                  numeric=[False, False, True, False])
+    size = 9.5
+    longest = [max(text_width(w, size, bold, fonts=fonts) for row, bold in ((table.columns, True),
+                                                                           (table.rows[0], False))
+                   for w in row[i].split(" ")) + 2 * CELL_PAD + 1 for i in range(4)]
+    widths = column_widths(table, sum(longest) - 10, size, fonts)
+    assert widths == pytest.approx([longest[0], longest[1] - 10, longest[2], longest[3]])

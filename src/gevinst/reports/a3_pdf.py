@@ -10,15 +10,20 @@ To keep the columns apart, each column is paginated here with reportlab's own
 :class:`~reportlab.platypus.Frame` (so the measure is exact) and the pages are
 then built with one three-frame page template and a ``FrameBreak`` after each part.
 
-Fonts are the built-in Helvetica (WinAnsi). reportlab draws the characters WinAnsi
-lacks but the Symbol font has (the minus sign U+2212, ≥, →) from Symbol, so
-``−1 234`` stays a real minus; anything neither font has is replaced by a close
-equivalent and logged (:func:`pdf_text`), never dropped silently.
+The font is DejaVu Sans Condensed (regular and bold), bundled in ``fonts/`` with
+its licence (``fonts/LICENSE.txt``) and embedded as a subset: it has the North
+Sámi letters (ŋ, đ, ŧ, š, č, ž, á), so «Porsáŋgu» and «Kárášjohka» print as
+written, and the real minus sign U+2212, ≥ and →. The condensed cut is the one
+whose widths are closest to Helvetica's, which the layout was drawn for. A
+character DejaVu lacks (CJK, for one) is replaced by a close equivalent or «?»
+and logged (:func:`pdf_text`), never dropped silently or drawn as an empty box.
 
 The first part of this module (measures, palette, text wrapping, table column
-widths, chart heights) is shared with :mod:`gevinst.reports.a3_pptx`: both
-renderers measure text with the same Helvetica metrics (Arial in PowerPoint has
-the same widths), so the two files lay out alike.
+widths, chart heights) is shared with :mod:`gevinst.reports.a3_pptx`. Each
+renderer measures text with the metrics of the font it uses: the shared
+functions take ``fonts`` (regular, bold), by default Helvetica's metrics
+(:data:`ARIAL_METRICS`: Arial in PowerPoint has the same widths); the PDF passes
+its own (:data:`PDF_FONTS`). The two files lay out alike, each wrapped for its font.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -37,9 +43,11 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A3, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -79,7 +87,26 @@ FOOTER_GAP = 4 * MM
 PAGE_NO_W = 40 * MM
 LEADING = 1.2  # line height / font size
 
-FONT, FONT_BOLD = "Helvetica", "Helvetica-Bold"
+#: The PDF's fonts (bundled TrueType, see :func:`_register_fonts`) as (regular, bold).
+FONT, FONT_BOLD = "DejaVuSansCondensed", "DejaVuSansCondensed-Bold"
+PDF_FONTS = (FONT, FONT_BOLD)
+FONT_DIR = Path(__file__).with_name("fonts")
+#: Metrics the shared layout measures with unless told otherwise: Helvetica's, which PowerPoint's
+#: Arial (and LibreOffice's Liberation Sans) share; reportlab knows them without a font file.
+ARIAL_METRICS = ("Helvetica", "Helvetica-Bold")
+
+
+def _register_fonts() -> None:
+    """Register the bundled fonts with reportlab, and as one family so ``<b>`` finds the bold."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name in PDF_FONTS:
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+    for bold, italic in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no italic is used: upright stands in
+        addMapping(FONT, bold, italic, FONT_BOLD if bold else FONT)
+
+
+_register_fonts()
 
 #: Colours as hex RGB. Text pairs have a contrast of at least 4.5:1 (tests check it),
 #: chart series at least 3:1 against white (WCAG 1.4.11).
@@ -129,14 +156,17 @@ def page_label(n: int, m: int) -> str:
     return _("Side %(n)s av %(m)s") % {"n": n, "m": m}
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    return pdfmetrics.stringWidth(text, FONT_BOLD if bold else FONT, size)
+def text_width(text: str, size: float, bold: bool = False,
+               fonts: tuple[str, str] = ARIAL_METRICS) -> float:
+    """Width (pt) of ``text`` in ``fonts`` (regular, bold)."""
+    return pdfmetrics.stringWidth(text, fonts[1] if bold else fonts[0], size)
 
 
-def wrap_lines(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+def wrap_lines(text: str, size: float, width: float, bold: bool = False,
+               fonts: tuple[str, str] = ARIAL_METRICS) -> list[str]:
     """``text`` broken into lines no wider than ``width`` points, as a word processor does:
     at ordinary spaces only (never at a non-breaking space); a word longer than a line is cut."""
-    font = FONT_BOLD if bold else FONT
+    font = fonts[1] if bold else fonts[0]
 
     def fits(s: str) -> bool:
         return pdfmetrics.stringWidth(s, font, size) <= width
@@ -164,16 +194,19 @@ def _cells(row: list[str], n: int) -> list[str]:
     return (list(row) + [""] * n)[:n]
 
 
-def column_widths(table: A3Table, width: float, size: float) -> list[float]:
-    """Column widths (pt, summing to ``width``) for ``table`` at font ``size``: every column as
-    wide as its longest text if that fits, else text columns wrap while numbers stay whole."""
+def column_widths(table: A3Table, width: float, size: float,
+                  fonts: tuple[str, str] = ARIAL_METRICS) -> list[float]:
+    """Column widths (pt, summing to ``width``) for ``table`` at font ``size`` in ``fonts``: every
+    column as wide as its longest text if that fits, else text columns wrap while numbers stay whole,
+    and if even the longest words do not fit, as few of them as possible are cut."""
+    measure = partial(text_width, fonts=fonts)
     n = len(table.columns)
     natural, minimum = [0.0] * n, [0.0] * n
     rows = [(table.columns, True)] + [(r, i in table.total_rows) for i, r in enumerate(table.rows)]
     for cells, bold in rows:
         for i, text in enumerate(_cells(cells, n)):
-            natural[i] = max(natural[i], text_width(text, size, bold))
-            longest_word = max((text_width(w, size, bold) for w in text.split(" ")), default=0.0)
+            natural[i] = max(natural[i], measure(text, size, bold))
+            longest_word = max((measure(w, size, bold) for w in text.split(" ")), default=0.0)
             minimum[i] = max(minimum[i], longest_word)
     natural = [w + 2 * CELL_PAD + 1 for w in natural]
     minimum = [w + 2 * CELL_PAD + 1 for w in minimum]
@@ -183,17 +216,34 @@ def column_widths(table: A3Table, width: float, size: float) -> list[float]:
         flex = [a - b for a, b in zip(natural, minimum, strict=True)]
         spare = width - sum(minimum)
         return [m + spare * f / sum(flex) for m, f in zip(minimum, flex, strict=True)]
-    # Too narrow even for the longest words. A number must never break: numeric columns keep the
-    # width of their widest value (their header may wrap), the text columns share what is left.
+    # Too narrow even for the longest words. A number must never break: a numeric column is at least
+    # as wide as its widest value (one word: a number's spaces are non-breaking). Beyond that, as
+    # few words as possible are cut: every column gets its longest word up to a common width, so
+    # the columns with the longest words (a long header over numbers among them) give way.
     numeric = [bool(table.numeric[i]) if i < len(table.numeric) else False for i in range(n)]
-    values = [max((text_width(c, size, i2 in table.total_rows) for i2, r in enumerate(table.rows)
-                   for c in [_cells(r, n)[i]]), default=0.0) + 2 * CELL_PAD + 1 for i in range(n)]
-    fixed = sum(values[i] for i in range(n) if numeric[i])
-    text_min = sum(minimum[i] for i in range(n) if not numeric[i])
-    if fixed < width and text_min > 0:
-        rest = width - fixed
-        return [values[i] if numeric[i] else rest * minimum[i] / text_min for i in range(n)]
+    floors = [max((measure(w, size, r_i in table.total_rows) for r_i, r in enumerate(table.rows)
+                   for w in _cells(r, n)[i].split(" ")), default=0.0) + 2 * CELL_PAD + 1
+              if numeric[i] else 0.0 for i in range(n)]
+    if sum(floors) < width:
+        cap = _cap(floors, minimum, width)
+        return [min(max(cap, f), w) for f, w in zip(floors, minimum, strict=True)]
     return [width * w / sum(minimum) for w in minimum]
+
+
+def _cap(floors: list[float], wishes: list[float], total: float) -> float:
+    """The width ``c`` at which columns of ``c`` each, but no narrower than their floor and no wider
+    than their wish, fill ``total`` (between the sum of the floors and the sum of the wishes)."""
+
+    def filled(c: float) -> float:
+        return sum(min(max(c, f), w) for f, w in zip(floors, wishes, strict=True))
+
+    lo = 0.0
+    for hi in sorted({*floors, *wishes}):  # filled() is linear between these points
+        if filled(hi) >= total:
+            below, above = filled(lo), filled(hi)
+            return hi if above == below else lo + (hi - lo) * (total - below) / (above - below)
+        lo = hi
+    return lo
 
 
 def chart_height(chart: BarChart, size: float, limit: float) -> float:
@@ -208,16 +258,18 @@ def chart_height(chart: BarChart, size: float, limit: float) -> float:
     return min(height, limit)
 
 
-def show_value_labels(chart: BarChart, length: float, size: float) -> bool:
+def show_value_labels(chart: BarChart, length: float, size: float,
+                      fonts: tuple[str, str] = ARIAL_METRICS) -> bool:
     """Whether value labels fit the bars of a plot ``length`` points long (along the category
-    axis): horizontal bars must be as thick as a line of text, columns as wide as the label."""
+    axis): horizontal bars must be as thick as a line of text, columns as wide as the label
+    (in ``fonts``)."""
     values = [v for _n, vs in chart.series for v in vs if v is not None]
     if not values:
         return False
     slot = length / (max(1, len(chart.categories)) * (max(1, len(chart.series)) + 0.6))
     if chart.horizontal:
         return slot >= size * 1.1
-    return max(text_width(format_number(v, chart.decimals), size) for v in values) <= slot
+    return max(text_width(format_number(v, chart.decimals), size, fonts=fonts) for v in values) <= slot
 
 
 @dataclass(frozen=True)
@@ -238,28 +290,30 @@ class Geometry:
         return self.bottom - self.top
 
 
-def badge_size(badge: str) -> tuple[float, float]:
-    return text_width(badge, BADGE_SIZE, bold=True) + 6 * MM, BADGE_SIZE * LEADING + 3 * MM
+def badge_size(badge: str, fonts: tuple[str, str] = ARIAL_METRICS) -> tuple[float, float]:
+    return text_width(badge, BADGE_SIZE, bold=True, fonts=fonts) + 6 * MM, BADGE_SIZE * LEADING + 3 * MM
 
 
-def geometry(doc: A3Document) -> Geometry:
-    """The page geometry for ``doc``: the band grows with a long title, the footer with its text."""
+def geometry(doc: A3Document, fonts: tuple[str, str] = ARIAL_METRICS) -> Geometry:
+    """The page geometry for ``doc`` with text in ``fonts``: the band grows with a long title, the
+    footer with its text."""
+    wrap = partial(wrap_lines, fonts=fonts)
     title_w = CONTENT_W - BAND_RIGHT_W - 2 * BAND_PAD - GUTTER
     for size in TITLE_SIZES:
-        title_lines = len(wrap_lines(doc.title, size, title_w, bold=True))
+        title_lines = len(wrap(doc.title, size, title_w, bold=True))
         if title_lines <= 2:
             break
     cont_size = next((s for s in (size, size - 2, size - 4, size - 6)
-                      if len(wrap_lines(continued(doc.title), s, title_w, bold=True)) <= title_lines),
+                      if len(wrap(continued(doc.title), s, title_w, bold=True)) <= title_lines),
                      size - 6)
     left = title_lines * size * 1.15
     if doc.subtitle:
-        left += 2 + len(wrap_lines(doc.subtitle, SUBTITLE_SIZE, title_w)) * SUBTITLE_SIZE * 1.25
-    right = (badge_size(doc.badge)[1] + 2 * MM) if doc.badge else 0
-    right += len(wrap_lines(doc.organisation, ORG_SIZE, BAND_RIGHT_W, bold=True)) * ORG_SIZE * 1.25
+        left += 2 + len(wrap(doc.subtitle, SUBTITLE_SIZE, title_w)) * SUBTITLE_SIZE * 1.25
+    right = (badge_size(doc.badge, fonts)[1] + 2 * MM) if doc.badge else 0
+    right += len(wrap(doc.organisation, ORG_SIZE, BAND_RIGHT_W, bold=True)) * ORG_SIZE * 1.25
     right += DATE_SIZE * 1.25
     band = max(left, right) + 2 * BAND_PAD
-    footer_lines = wrap_lines(doc.footer, FOOTER_SIZE, CONTENT_W - PAGE_NO_W) if doc.footer else [""]
+    footer_lines = wrap(doc.footer, FOOTER_SIZE, CONTENT_W - PAGE_NO_W) if doc.footer else [""]
     footer = len(footer_lines) * FOOTER_SIZE * 1.25
     col_w = (CONTENT_W - 2 * GUTTER) / 3
     return Geometry(
@@ -270,28 +324,19 @@ def geometry(doc: A3Document) -> Geometry:
     )
 
 
-# --- Text for the built-in PDF fonts -----------------------------------------------------------
-
-#: Replacements for characters the built-in fonts lack (North Sámi letters among them).
-_FALLBACK = {
-    "\u2010": "-", "\u2011": "-", "\u2009": " ", "\u202f": "\u00a0", "\u200b": "",
-    "ŋ": "n", "Ŋ": "N", "đ": "d", "Đ": "D", "ŧ": "t", "Ŧ": "T",
-}
+# --- Text the PDF fonts can draw ---------------------------------------------------------------
 
 
 @lru_cache(maxsize=4096)
 def _printable(ch: str) -> bool:
-    """Whether Helvetica (or its Symbol/ZapfDingbats substitutes) has a glyph for ``ch``."""
-    if ch in "\n\t":
-        return True
-    font = pdfmetrics.getFont(FONT)
-    fonts = [font, *font.substitutionFonts]
-    return ch == "\u25a0" or pdfmetrics.unicode2T1(ch, fonts) != pdfmetrics.unicode2T1("\u25a0", fonts)
+    """Whether both PDF fonts (regular and bold) have a glyph for ``ch``."""
+    return ch in "\n\t" or all(ord(ch) in pdfmetrics.getFont(f).face.charWidths for f in PDF_FONTS)
 
 
 def pdf_text(text: str) -> str:
-    """``text`` with every character the built-in fonts cannot draw replaced by its nearest
-    equivalent (``č`` → ``c``, ``ŋ`` → ``n``, else ``?``); each replacement is logged."""
+    """``text`` with every character the PDF fonts cannot draw replaced by its nearest equivalent
+    (the base letter without its accent, else ``?``); each replacement is logged. DejaVu has the
+    Norwegian and Sámi letters, so in practice this touches only scripts it lacks, such as CJK."""
     if all(_printable(c) for c in text):
         return text
     out, replaced = [], []
@@ -299,10 +344,8 @@ def pdf_text(text: str) -> str:
         if _printable(ch):
             out.append(ch)
             continue
-        sub = _FALLBACK.get(ch)
-        if sub is None:
-            base = unicodedata.normalize("NFKD", ch)
-            sub = "".join(c for c in base if not unicodedata.combining(c) and _printable(c)) or "?"
+        base = unicodedata.normalize("NFKD", ch)
+        sub = "".join(c for c in base if not unicodedata.combining(c) and _printable(c)) or "?"
         out.append(sub)
         replaced.append(f"{ch!r}→{sub!r}")
     logger.warning("A3 PDF: characters outside the PDF font replaced in %r: %s", text, ", ".join(replaced))
@@ -319,6 +362,10 @@ def _color(key_or_hex: str) -> colors.Color:
 
 
 # --- Flowables ---------------------------------------------------------------------------------
+
+#: The shared measures in the PDF's own fonts.
+_width = partial(text_width, fonts=PDF_FONTS)
+_wrap = partial(wrap_lines, fonts=PDF_FONTS)
 
 
 def _styles(sizes: dict[str, float]) -> dict[str, ParagraphStyle]:
@@ -354,7 +401,7 @@ def _mark(flowable, **flags):
 
 def _table(table: A3Table, width: float, styles, sizes) -> Table:
     n = len(table.columns)
-    widths = column_widths(table, width, sizes["table"])
+    widths = column_widths(table, width, sizes["table"], PDF_FONTS)
     right = [i < len(table.numeric) and table.numeric[i] for i in range(n)]
 
     def row(cells, kind):
@@ -368,6 +415,7 @@ def _table(table: A3Table, width: float, styles, sizes) -> Table:
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [_color("white"), _color("zebra")]),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, _color("box_line")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # unused (the cells are Paragraphs), kept off Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), CELL_VPAD),
@@ -407,7 +455,7 @@ def _value_axis(bc, chart: BarChart, length: float, size: float) -> None:
     for ticks in (5, 4, 3, 2):
         lo, hi, step, decimals = _nice_scale(chart, ticks)
         count = round((hi - lo) / step)
-        widest = max(text_width(format_number(lo + i * step, decimals), size) for i in range(count + 1))
+        widest = max(_width(format_number(lo + i * step, decimals), size) for i in range(count + 1))
         room = length / count
         if room >= (widest * 1.4 if chart.horizontal else size * 1.6):
             break
@@ -419,10 +467,10 @@ def _value_axis(bc, chart: BarChart, length: float, size: float) -> None:
 
 def _chart(chart: BarChart, width: float, height: float, size: float) -> Drawing:
     """``chart`` as vector graphics: title, unit, bars with value labels, legend."""
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=FONT)
     ink, muted = _color("ink"), _color("muted")
     top = height
-    for line in wrap_lines(chart.title, size + 1.5, width, bold=True):
+    for line in _wrap(chart.title, size + 1.5, width, bold=True):
         d.add(String(0, top - (size + 1.5), pdf_text(line), fontName=FONT_BOLD, fontSize=size + 1.5,
                      fillColor=ink))
         top -= (size + 1.5) * LEADING
@@ -432,8 +480,8 @@ def _chart(chart: BarChart, width: float, height: float, size: float) -> Drawing
         top -= size * LEADING
     bottom = _legend(d, chart, width, size)
     values = [v for _n, vs in chart.series for v in vs if v is not None]
-    label_w = max((text_width(format_number(v, chart.decimals), size) for v in values), default=0.0)
-    tick_w = max(text_width(format_number(v, 0), size) for v in [0.0, *values]) + size
+    label_w = max((_width(format_number(v, chart.decimals), size) for v in values), default=0.0)
+    tick_w = max(_width(format_number(v, 0), size) for v in [0.0, *values]) + size
     categories = [pdf_text(c) for c in chart.categories]
     n_cat = max(1, len(categories))
     series = list(chart.series)
@@ -441,8 +489,8 @@ def _chart(chart: BarChart, width: float, height: float, size: float) -> Drawing
     labels = bc.categoryAxis.labels
     if chart.horizontal:
         series.reverse()  # reportlab stacks a group's bars from below: the first series on top
-        cat_w = min(max((text_width(c, size) for c in categories), default=0.0), 0.38 * width)
-        names = ["\n".join(wrap_lines(c, size, cat_w)) for c in categories]
+        cat_w = min(max((_width(c, size) for c in categories), default=0.0), 0.38 * width)
+        names = ["\n".join(_wrap(c, size, cat_w)) for c in categories]
         bc.x, bc.y = cat_w + 6, bottom + size * 1.8
         bc.width = width - bc.x - label_w - 4 - tick_w / 2
         bc.height = top - bc.y - 4
@@ -453,15 +501,15 @@ def _chart(chart: BarChart, width: float, height: float, size: float) -> Drawing
         bc.x = tick_w + 4
         bc.width = width - bc.x - 2
         slot = bc.width / n_cat - 4
-        if all(text_width(w, size) <= slot for c in categories for w in c.split(" ")):
-            lines = [wrap_lines(c, size, slot) for c in categories]
+        if all(_width(w, size) <= slot for c in categories for w in c.split(" ")):
+            lines = [_wrap(c, size, slot) for c in categories]
             names = ["\n".join(ls) for ls in lines]
             below = max((len(ls) for ls in lines), default=1) * size * 1.15
             labels.boxAnchor, labels.dy = "n", -4
         else:  # words too long for their slot: slanted labels
-            lines = [wrap_lines(c, size, min(90.0, width / 3)) for c in categories]
+            lines = [_wrap(c, size, min(90.0, width / 3)) for c in categories]
             names = ["\n".join(ls) for ls in lines]
-            longest = max((text_width(x, size) for ls in lines for x in ls), default=0.0)
+            longest = max((_width(x, size) for ls in lines for x in ls), default=0.0)
             below = longest * 0.5 + max(len(ls) for ls in lines) * size * 1.15 * 0.87
             labels.boxAnchor, labels.textAnchor, labels.angle, labels.dy = "ne", "end", 30, -3
         bc.y = bottom + below + 6
@@ -480,7 +528,7 @@ def _chart(chart: BarChart, width: float, height: float, size: float) -> Drawing
         colours.reverse()
     for i, colour in enumerate(colours):
         bc.bars[i].fillColor, bc.bars[i].strokeColor = _color(colour), None
-    if show_value_labels(chart, length, size):
+    if show_value_labels(chart, length, size, PDF_FONTS):
         bc.barLabelFormat = partial(format_number, decimals=chart.decimals, missing="")
         bc.barLabels.fontName, bc.barLabels.fontSize, bc.barLabels.fillColor = FONT, size, ink
         # reportlab mirrors anchor and offset for negative bars
@@ -498,7 +546,7 @@ def _legend(d: Drawing, chart: BarChart, width: float, size: float) -> float:
     rows: list[list[tuple[int, str, float]]] = [[]]
     x = 0.0
     for i, (name, _v) in enumerate(chart.series):
-        w = size + 4 + text_width(name, size) + 12
+        w = size + 4 + _width(name, size) + 12
         if rows[-1] and x + w > width:
             rows.append([])
             x = 0.0
@@ -662,7 +710,7 @@ def _draw_page(canv: Canvas, _doc, *, doc: A3Document, geo: Geometry) -> None:
     right_x = MARGIN + CONTENT_W - BAND_PAD
     y = PAGE_H - MARGIN - BAND_PAD
     if doc.badge:
-        w, h = badge_size(doc.badge)
+        w, h = badge_size(doc.badge, PDF_FONTS)
         canv.setFillColor(_color("badge"))
         canv.roundRect(right_x - w, y - h, w, h, 1.5 * MM, stroke=0, fill=1)
         canv.setFillColor(_color("white"))
@@ -718,7 +766,7 @@ def _numbered_canvas():
 
 def to_pdf(doc: A3Document, path_or_file) -> None:
     """Write ``doc`` as an A3 landscape PDF to a path or a binary file object."""
-    geo = geometry(doc)
+    geo = geometry(doc, PDF_FONTS)
     columns = _layout(doc, geo)
     pages = max([1, *(len(c) for c in columns)])
     story: list = []
@@ -732,6 +780,7 @@ def to_pdf(doc: A3Document, path_or_file) -> None:
     template = BaseDocTemplate(
         target, pagesize=(PAGE_W, PAGE_H), title=doc.title, author="gevinst", subject=doc.subtitle,
         creator="gevinst", keywords=doc.kind, lang="nb-NO", displayDocTitle=True,
+        initialFontName=FONT,  # every font the file names is embedded: no Helvetica for a start
     )
     template.addPageTemplates([PageTemplate(id="a3", frames=[_frame(geo, i) for i in range(3)],
                                             onPage=partial(_draw_page, doc=doc, geo=geo))])
