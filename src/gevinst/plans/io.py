@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from gevinst.accounts.models import Membership, Organisation
 from gevinst.errors import DataFormatError, UserError
 from gevinst.reports.baseline_export import safe_text
+from gevinst.reports.xlsx import append_row
 
 from . import audit
 from .models import Benefit, DecisionPoint, Initiative, MapEdge, MapNode, Measurement
@@ -307,11 +308,9 @@ def to_xlsx(organisation: Organisation, path_or_file) -> None:
         ws.append([safe_text(label) for _k, label, _f in cols])
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
+        formats = {i: NUMBER_FORMATS[fmt] for i, (_k, _label, fmt) in enumerate(cols, start=1) if fmt}
         for r in rows:
-            ws.append([safe_text(r[k]) if fmt is None else r[k] for k, _label, fmt in cols])
-            for i, (_k, _label, fmt) in enumerate(cols, start=1):
-                if fmt:
-                    ws.cell(row=ws.max_row, column=i).number_format = NUMBER_FORMATS[fmt]
+            append_row(ws, [safe_text(r[k]) if fmt is None else r[k] for k, _label, fmt in cols], formats)
         for i, (_k, label, _f) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(label) + 4))
         ws.freeze_panes = "A2"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gevinst.core.baseline import verdict
 from gevinst.core.formatting import format_number
+from gevinst.reports.xlsx import append_row
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -163,13 +164,11 @@ def to_xlsx(result, path) -> None:
             cell = ws.cell(row=4, column=i)
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        formats = {i: fmt for i, (_label, _key, fmt, _width) in enumerate(columns, start=1) if fmt}
         for r in rows:
             if r["area"] != area:
                 continue
-            ws.append([safe_text(r.get(col[1])) for col in columns])
-            for i, (_label, _key, fmt, _width) in enumerate(columns, start=1):
-                if fmt:
-                    ws.cell(row=ws.max_row, column=i).number_format = fmt
+            append_row(ws, [safe_text(r.get(col[1])) for col in columns], formats)
         for i, (_label, _key, _fmt, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "B5"
@@ -193,8 +192,7 @@ def to_xlsx(result, path) -> None:
         cell.font, cell.fill = header_font, header_fill
     for r in rows:
         for target in [t.strip() for t in (r["sdg"] or "").split(",") if t.strip()]:
-            sdg.append([int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]])
-            sdg.cell(row=sdg.max_row, column=4).number_format = "#,##0.0"
+            append_row(sdg, [int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]], {4: "#,##0.0"})
     for col, width in zip("ABCD", (14, 10, 50, 12)):
         sdg.column_dimensions[col].width = width
     wb.save(path)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gevinst.core.formatting import format_number
 from gevinst.reports.baseline_export import safe_text
+from gevinst.reports.xlsx import append_row
 
 CSV_COLUMNS = [
     "region", "region_name", "year", "key_figure", "name", "unit", "value", "basis", "basis_text",
@@ -25,6 +26,10 @@ CSV_COLUMNS = [
 ]
 REAL_COLUMNS = ["item", "year", "nominal", "deflator_pct", "deflator_status", "price_index", "fixed",
                 "nominal_growth", "real_growth"]
+
+
+#: Number formats of the «Realvekst» sheet's columns.
+REAL_FORMATS = {3: "#,##0", 4: "0.0", 6: "0.0000", 7: "#,##0", 8: "0.0", 9: "0.0"}
 
 
 def _decimals(row: dict) -> int:
@@ -124,14 +129,12 @@ def to_xlsx(result, path) -> None:
         c.font = Font(bold=True)
     for r in result.rows():
         fmt = "#,##0" if _decimals(r) == 0 else "#,##0.0"
-        ws.append([r["year"], safe_text(r["name"]), safe_text(r["unit"]), r["value"], safe_text(r["basis_text"]),
-                   r["published"], r["computed"],
-                   (f"{r['norm_operator']} {r['norm']}" if r["norm"] is not None else None),
-                   (f"{r['target_operator']} {r['target']}" if r["target"] is not None else None),
-                   (None if r["target_met"] is None else (_("ja") if r["target_met"] else _("nei"))),
-                   safe_text(r["missing_reason"])])
-        for col in (4, 6, 7):
-            ws.cell(row=ws.max_row, column=col).number_format = "#,##0.00" if col == 7 else fmt
+        append_row(ws, [r["year"], safe_text(r["name"]), safe_text(r["unit"]), r["value"], safe_text(r["basis_text"]),
+                        r["published"], r["computed"],
+                        (f"{r['norm_operator']} {r['norm']}" if r["norm"] is not None else None),
+                        (f"{r['target_operator']} {r['target']}" if r["target"] is not None else None),
+                        (None if r["target_met"] is None else (_("ja") if r["target_met"] else _("nei"))),
+                        safe_text(r["missing_reason"])], {4: fmt, 6: fmt, 7: "#,##0.00"})
 
     ws2 = wb.create_sheet(_("ROBEK"))
     ws2.append([_("Varsel"), _("Forklaring"), _("Hjemmel")])
@@ -143,10 +146,9 @@ def to_xlsx(result, path) -> None:
     ws3.append([_("Post"), _("År"), _("Nominelt (1000 kr)"), _("Deflator %"), _("Deflatorstatus"), _("Prisindeks"),
                 _("Faste priser (1000 kr)"), _("Nominell vekst %"), _("Realvekst %")])
     for r in real_rows(result):
-        ws3.append([_("Driftsinntekter") if r["item"] == "revenues" else _("Driftsutgifter"), r["year"], r["nominal"],
-                    r["deflator_pct"], r["deflator_status"], r["price_index"], r["fixed"], r["nominal_growth"], r["real_growth"]])
-        for col, fmt in ((3, "#,##0"), (4, "0.0"), (6, "0.0000"), (7, "#,##0"), (8, "0.0"), (9, "0.0")):
-            ws3.cell(row=ws3.max_row, column=col).number_format = fmt
+        append_row(ws3, [_("Driftsinntekter") if r["item"] == "revenues" else _("Driftsutgifter"), r["year"], r["nominal"],
+                         r["deflator_pct"], r["deflator_status"], r["price_index"], r["fixed"], r["nominal_growth"],
+                         r["real_growth"]], REAL_FORMATS)
 
     ws4 = wb.create_sheet(_("Kilder"))
     for s in sources(result):

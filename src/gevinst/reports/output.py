@@ -12,7 +12,6 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-
 FORMATS = ["text", "json", "csv", "xlsx"]
 
 

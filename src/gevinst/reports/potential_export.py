@@ -15,6 +15,7 @@ import json
 
 from gevinst.core.formatting import format_number
 from gevinst.reports.baseline_export import safe_text
+from gevinst.reports.xlsx import append_row
 
 CSV_COLUMNS = [
     "region", "region_name", "year", "service", "label", "functions", "need_sectors", "adjusted",
@@ -142,11 +143,9 @@ def to_xlsx(result, path) -> None:
     formats = {3: "#,##0", 4: "#,##0", 5: "#,##0", 7: "#,##0", 8: "0.0000", 9: "#,##0", 10: "#,##0",
                12: "#,##0", 13: "#,##0"}
     for r in result.rows:
-        ws.append([safe_text(r.label), "+".join(r.functions), r.net_expenses, r.population, r.per_inhabitant,
-                   safe_text(r.target_label), r.per_target, r.index, r.need_adjusted, r.reference,
-                   safe_text(r.reference_basis), r.difference, r.potential, safe_text(r.note)])
-        for col, fmt in formats.items():
-            ws.cell(row=ws.max_row, column=col).number_format = fmt
+        append_row(ws, [safe_text(r.label), "+".join(r.functions), r.net_expenses, r.population, r.per_inhabitant,
+                        safe_text(r.target_label), r.per_target, r.index, r.need_adjusted, r.reference,
+                        safe_text(r.reference_basis), r.difference, r.potential, safe_text(r.note)], formats)
     ws.append(["Sum", None, None, None, None, None, None, None, None, None, None, None, result.total_potential])
     ws.cell(row=ws.max_row, column=13).number_format = "#,##0"
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)

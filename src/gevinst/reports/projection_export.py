@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gevinst.core.formatting import format_number
 from gevinst.core.projection import SERVICES
 from gevinst.reports.baseline_export import safe_text
+from gevinst.reports.xlsx import append_row
 
 SERVICE_NAMES = {s.key: s.name for s in SERVICES}
 
@@ -136,11 +137,9 @@ def to_xlsx(result, path) -> None:
     fmt = {"population": "#,##0", "age_20_66": "#,##0", "age_67p": "#,##0", "age_80p": "#,##0", "arsverk": "#,##0.0",
            "arsverk_per_1000_20_66": "#,##0.0", "net_result_pct": "#,##0.0"}
     for row in year_rows(result):
-        ys.append([safe_text(row.get(k)) if isinstance(row.get(k), str) else row.get(k) for k in YEAR_COLUMNS])
-        for i, k in enumerate(YEAR_COLUMNS, start=1):
-            c = ys.cell(row=ys.max_row, column=i)
-            if isinstance(c.value, float):
-                c.number_format = fmt.get(k, "#,##0")
+        values = [safe_text(row.get(k)) if isinstance(row.get(k), str) else row.get(k) for k in YEAR_COLUMNS]
+        append_row(ys, values, {i: fmt.get(k, "#,##0") for i, (k, v) in enumerate(zip(YEAR_COLUMNS, values), start=1)
+                                if isinstance(v, float)})
 
     us = wb.create_sheet("Enhetskostnader")
     us.append(["tjeneste", "aldersgruppe", "andel", "netto driftsutgifter (kr)", "målgruppe", "kr per innbygger i gruppen",
@@ -148,11 +147,10 @@ def to_xlsx(result, path) -> None:
     for c in us[1]:
         c.font = bold
     for r in result.units.iter_rows(named=True):
-        us.append([SERVICE_NAMES.get(r["service"], r["service"]), r["group"], r["share"], r["net_expenses_nok"],
-                   r["target_pop"], r["unit_cost"], result.arsverk_base.get(r["service"]),
-                   safe_text(result.arsverk_sources.get(r["service"], ""))])
-        for col, f in ((3, "0.00"), (4, "#,##0"), (5, "#,##0"), (6, "#,##0"), (7, "#,##0.0")):
-            us.cell(row=us.max_row, column=col).number_format = f
+        append_row(us, [SERVICE_NAMES.get(r["service"], r["service"]), r["group"], r["share"], r["net_expenses_nok"],
+                        r["target_pop"], r["unit_cost"], result.arsverk_base.get(r["service"]),
+                        safe_text(result.arsverk_sources.get(r["service"], ""))],
+                   {3: "0.00", 4: "#,##0", 5: "#,##0", 6: "#,##0", 7: "#,##0.0"})
 
     src = wb.create_sheet("Kilder")
     for line in (
