@@ -19,6 +19,11 @@ baseline. Every request's latency is recorded; p50/p95/p99 per kind, errors, and
 (acknowledged with 302 but not in the database afterwards) are printed and written as JSON
 to ``var/bench/load-<mode>.json``.
 
+Think time (``--think T``, default 0): after each page (and each edit round) a user waits a
+random time, uniform between 0.5·T and 1.5·T, as a person reading the page does (locust's
+``between``). With 0 every user fires its next request the moment the last answer arrives: a
+saturation test of 60 closed loops, not 60 people. Both are reported in the README.
+
     .venv/bin/python bench/load.py --mode postgres --duration 30
     make load
 """
@@ -29,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import secrets
 import signal
@@ -288,8 +294,17 @@ class Client:
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-async def reader(c: Client, i: int, stop: float) -> None:
+async def think(seconds: float, rng: random.Random) -> None:
+    """A user reading the page: uniform between 0.5 and 1.5 times ``seconds`` (0: no pause)."""
+    if seconds > 0:
+        await asyncio.sleep(rng.uniform(0.5 * seconds, 1.5 * seconds))
+
+
+async def reader(c: Client, i: int, stop: float, think_s: float = 0.0) -> None:
     n = i
+    rng = random.Random(i)
+    # Users with think time start spread over one think interval, not all in the same instant.
+    await think(think_s, rng)
     while time.monotonic() < stop:
         code = REGIONS[n % len(REGIONS)]
         if n % 2:
@@ -297,6 +312,7 @@ async def reader(c: Client, i: int, stop: float) -> None:
         else:
             await c.request("region", "GET", f"/region/{code}/")
         n += 1
+        await think(think_s, rng)
 
 
 async def static(c: Client, path: str, stop: float) -> None:
@@ -305,7 +321,9 @@ async def static(c: Client, path: str, stop: float) -> None:
         await asyncio.sleep(0.01)
 
 
-async def editor(c: Client, who: dict, stop: float, acked: list, tried: list) -> None:
+async def editor(c: Client, who: dict, stop: float, acked: list, tried: list, think_s: float = 0.0) -> None:
+    rng = random.Random(who["username"])
+    await think(think_s, rng)
     r = await c.request("login_form", "GET", "/logg-inn/")
     if r is None:
         return
@@ -332,9 +350,10 @@ async def editor(c: Client, who: dict, stop: float, acked: list, tried: list) ->
         if r is not None:
             acked.append((comment, value))
         n += 1
+        await think(think_s, rng)
 
 
-async def drive(server: Server, editors: list[dict], readers: int, duration: float) -> dict:
+async def drive(server: Server, editors: list[dict], readers: int, duration: float, think_s: float = 0.0) -> dict:
     stats: dict = {}
     acked: list = []
     tried: list = []
@@ -356,9 +375,9 @@ async def drive(server: Server, editors: list[dict], readers: int, duration: flo
     solo.close()
     stop = time.monotonic() + duration
     clients = [Client(server, stats) for _ in range(readers + 1 + len(editors))]
-    tasks = [reader(clients[i], i, stop) for i in range(readers)]
+    tasks = [reader(clients[i], i, stop, think_s) for i in range(readers)]
     tasks.append(static(clients[readers], static_path, stop))
-    tasks += [editor(clients[readers + 1 + j], who, stop, acked, tried) for j, who in enumerate(editors)]
+    tasks += [editor(clients[readers + 1 + j], who, stop, acked, tried, think_s) for j, who in enumerate(editors)]
     t0 = time.monotonic()
     cpu0 = (_self_cpu(), _process_group_cpu(server.proc.pid))
     await asyncio.gather(*tasks)
@@ -414,14 +433,14 @@ def summarise(result: dict) -> dict:
 
 
 def run(mode: str = "postgres", readers: int = 50, editors: int = 10, duration: float = 30.0, workers: int = 4,
-        pg: str | None = None) -> dict:
+        pg: str | None = None, think_s: float = 0.0) -> dict:
     pg = pg or os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
     server = Server(mode, workers, pg)
     try:
         server.wait()
         users = json.loads(server.script(SETUP, str(editors)))
         load_before = os.getloadavg()
-        result = asyncio.run(drive(server, users, readers, duration))
+        result = asyncio.run(drive(server, users, readers, duration, think_s))
         load_after = os.getloadavg()
         stored = {c: v for c, v in json.loads(server.script(VERIFY))}
     finally:
@@ -432,7 +451,8 @@ def run(mode: str = "postgres", readers: int = 50, editors: int = 10, duration: 
     pages = {k: rows[k] for k in ("region", "baseline") if k in rows}
     report = {
         "mode": mode, "workers": workers if mode == "postgres" else "threads", "readers": readers,
-        "editors": editors, "duration_s": round(result["elapsed"], 1), "static_path": result["static_path"],
+        "editors": editors, "think_s": think_s, "duration_s": round(result["elapsed"], 1),
+        "static_path": result["static_path"],
         "latency": rows, "errors": len(result["stats"].get("errors", [])),
         "error_samples": result["stats"].get("errors", [])[:10],
         "edits_acknowledged": len(result["acked"]), "edits_stored": len(stored), "edits_lost": len(lost),
@@ -451,8 +471,10 @@ def run(mode: str = "postgres", readers: int = 50, editors: int = 10, duration: 
 
 
 def print_report(r: dict) -> None:
+    think_s = r.get("think_s") or 0
+    pause = f"betenkningstid {think_s:g} s (± 50 %)" if think_s else "uten betenkningstid (metning)"
     print(f"\n== Last: {r['mode']} ({r['workers']} arbeidere), {r['readers']} lesere + {r['editors']} redaktører, "
-          f"{r['duration_s']} s")
+          f"{pause}, {r['duration_s']} s")
     print(f"{'type':<12}{'antall':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
     for kind, v in r["latency"].items():
         print(f"{kind:<12}{v['n']:>8}{v['p50_ms']:>10.1f}{v['p95_ms']:>10.1f}{v['p99_ms']:>10.1f}")
@@ -475,13 +497,16 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--pg")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean think time in seconds between a user's requests (uniform 0.5–1.5×); 0 = none")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     failed = False
     for mode in (["postgres", "sqlite"] if a.mode == "both" else [a.mode]):
-        r = run(mode, a.readers, a.editors, a.duration, a.workers, a.pg)
+        r = run(mode, a.readers, a.editors, a.duration, a.workers, a.pg, a.think)
         print_report(r)
-        (OUT / f"load-{mode}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
+        suffix = f"-think{a.think:g}" if a.think else ""
+        (OUT / f"load-{mode}{suffix}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
         failed |= bool(r["errors"] or r["edits_lost"])
     return 1 if failed else 0
 

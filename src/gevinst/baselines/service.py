@@ -88,15 +88,16 @@ _years_memo: dict[tuple, dict[str, frozenset[int]]] = {}
 _years_lock = threading.Lock()
 
 
-def indicator_years(level: str = KOMMUNE) -> dict[str, frozenset[int]]:
+def indicator_years(level: str = KOMMUNE, data_sig: tuple | None = None) -> dict[str, frozenset[int]]:
     """The years with stored data of each of the catalogue's indicators for ``level``.
 
     An indicator has data in a year when every variable it is computed from has observations
     that year. One grouped query over the store; memoised per data signature and catalogue,
-    so once computed a call costs the signature's one small query.
+    so once computed a call costs the signature's one small query (none when the caller passes
+    the signature it has just read as ``data_sig``).
     """
     catalogue = load_catalogue()
-    key = (data_signature(), id(catalogue), level)
+    key = (data_signature() if data_sig is None else data_sig, id(catalogue), level)
     with _years_lock:
         if key in _years_memo:
             return _years_memo[key]
@@ -116,16 +117,16 @@ def indicator_years(level: str = KOMMUNE) -> dict[str, frozenset[int]]:
     return out
 
 
-def indicator_coverage(level: str = KOMMUNE) -> dict[int, int]:
+def indicator_coverage(level: str = KOMMUNE, data_sig: tuple | None = None) -> dict[int, int]:
     """How many of the catalogue's indicators for ``level`` have stored data, per year."""
     counts: dict[int, int] = {}
-    for years in indicator_years(level).values():
+    for years in indicator_years(level, data_sig).values():
         for year in years:
             counts[year] = counts.get(year, 0) + 1
     return counts
 
 
-def default_year(region: str, indicator: str | None = None) -> int:
+def default_year(region: str, indicator: str | None = None, data_sig: tuple | None = None) -> int:
     """The baseline year a page or command starts on when none is given.
 
     A merged region: the year before the merger (the nullpunkt of the merger). One indicator
@@ -142,9 +143,9 @@ def default_year(region: str, indicator: str | None = None) -> int:
         return start.first_year - 1
     last = reg.last_year if v.last_year is None else v.last_year
     if indicator is not None:
-        years = [y for y in indicator_years(v.level).get(indicator, ()) if y <= last]
+        years = [y for y in indicator_years(v.level, data_sig).get(indicator, ()) if y <= last]
         return max(years) if years else last
-    counts = indicator_coverage(v.level)
+    counts = indicator_coverage(v.level, data_sig)
     if counts:
         best = max(counts.values())
         covered = [y for y, n in counts.items() if n >= COVERAGE_SHARE * best and y <= last]

@@ -401,14 +401,16 @@ def _download_links(code: str, form_params: dict) -> list[dict]:
     ]
 
 
-def _params_from(request, unit) -> tuple[BaselineForm, dict | None]:
-    """The bound form and, when valid, the baseline parameters (year, area, peers)."""
+def _params_from(request, unit, data_sig: tuple | None = None) -> tuple[BaselineForm, dict | None]:
+    """The bound form and, when valid, the baseline parameters (year, area, peers).
+
+    ``data_sig``: the store's :func:`data_signature`, when the caller has just read it."""
     reg = bundled.registry()
     form = BaselineForm(request.GET or None, last_year=reg.last_year, user=request.user)
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
-    year = data.get("year") or default_year(unit.code)
+    year = data.get("year") or default_year(unit.code, data_sig=data_sig)
     area = data.get("area") or ""
     try:
         peers = form.peers_value if request.GET else None
@@ -460,14 +462,15 @@ def nullpunkt(request, code: str):
     unit, err = _resolve_region(request, code)
     if err:
         return err
-    form, params = _params_from(request, unit)
+    # Read once, before the data the page is computed from: the default year and the cache key.
+    sig = pagecache.data_signature()
+    form, params = _params_from(request, unit, sig)
     context: dict = {"unit": unit, "form": form}
     if params is None:
         context["form_invalid"] = True
         return render(request, "baselines/nullpunkt.html", context, status=400)
     try:
         key = (unit.code, params["year"], params["area"], params["peers"], params["peers_choice"], params["custom"])
-        sig = pagecache.data_signature()
         if params["peers_choice"].startswith("set:"):
             # An organisation's saved peer set: its name is in the links; never shared.
             part = _nullpunkt_part(unit, params)
