@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gevinst.core.baseline import verdict
 from gevinst.core.formatting import format_number
@@ -154,10 +155,11 @@ def to_xlsx(result, path) -> None:
         (_("Kilde"), "source", None, 36),
     ]
     for area in areas:
-        ws = wb.create_sheet(title=safe_sheet_title(area or "uten område"))
-        ws.append([safe_text(f"{result.region} {result.region_name} – nullpunktsmåling {result.year} – {area}")])
+        ws = wb.create_sheet(title=safe_sheet_title(area or _("uten område")))
+        ws.append([safe_text(_("%(code)s %(name)s – nullpunktsmåling %(year)s – %(area)s") % {
+            "code": result.region, "name": result.region_name, "year": result.year, "area": area})])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([safe_text(f"Kommunestruktur {result.structure_year}. Sammenligning: {result.peer_description}.")])
+        ws.append([safe_text(_structure_line(result))])
         ws.append([])
         ws.append([c[0] for c in columns])
         for i in range(1, len(columns) + 1):
@@ -182,8 +184,8 @@ def to_xlsx(result, path) -> None:
         src.append([safe_text(r["name"]), safe_text(r["source"]), safe_text(m.get("rationale")),
                     safe_text(m.get("weaknesses")), safe_text(m.get("result_type"))])
     src.append([])
-    src.append([safe_text("Tallene er fra Statistisk sentralbyrå (SSB) og KDD der ikke annet er oppgitt. "
-                          "Lisens: NLOD 2.0 / CC BY 4.0.")])
+    src.append([safe_text(_("Tallene er fra Statistisk sentralbyrå (SSB) og KDD der ikke annet er oppgitt. "
+                            "Lisens: NLOD 2.0 / CC BY 4.0."))])
     for col, width in zip("ABCDE", (42, 36, 60, 60, 14)):
         src.column_dimensions[col].width = width
     sdg = wb.create_sheet(_("Bærekraftsmål"))
@@ -201,33 +203,45 @@ def to_xlsx(result, path) -> None:
 def safe_sheet_title(title: str) -> str:
     bad = '[]:*?/\\'
     clean = "".join("_" if ch in bad else ch for ch in title)
-    return clean[:31] or "Ark"
+    return clean[:31] or _("Ark")
+
+
+def _structure_line(result) -> str:
+    """«Kommunestruktur 2024. Sammenligning: …» (the workbook's second line and the text's)."""
+    return _("Kommunestruktur %(structure_year)s. Sammenligning: %(peers)s.") % {
+        "structure_year": result.structure_year, "peers": result.peer_description}
 
 
 def to_text(result) -> str:
     """A readable summary for the terminal (Norwegian number formats)."""
-    lines = [f"Nullpunktsmåling {result.region} {result.region_name} {result.year}"
+    lines = [_("Nullpunktsmåling %(code)s %(name)s %(year)s") % {
+                 "code": result.region, "name": result.region_name, "year": result.year}
              + (f" – {result.area}" if result.area else ""),
-             f"Kommunestruktur {result.structure_year}. Sammenligning: {result.peer_description}."]
-    lines += [f"Merk: {n}" for n in result.notes]
+             _structure_line(result)]
+    lines += [_("Merk: %(note)s") % {"note": n} for n in result.notes]
     lines.append("")
-    lines.append(f"{'Indikator':<48}{'Verdi':>12}{'Landet':>12}{'KOSTRA-gr.':>12}{'Median*':>12}  Posisjon")
+    lines.append(f"{_('Indikator'):<48}{_('Verdi'):>12}{_('Landet'):>12}{_('KOSTRA-gr.'):>12}{_('Median*'):>12}  "
+                 + _("Posisjon"))
     rows = flat_rows(result)
     for r in [r for r in rows if r["value"] is not None]:
         median = format_number(r["country_median"], 1)
+        coverage = ""
+        if r["country_n"] is not None and r["country_size"] and r["country_n"] < r["country_size"]:
+            coverage = "  (" + ngettext("%(n)s av %(size)s kommune har tall", "%(n)s av %(size)s kommuner har tall",
+                                        r["country_size"]) % {"n": r["country_n"], "size": r["country_size"]} + ")"
         lines.append(
             f"{(r['name'] or r['indicator'])[:47]:<48}{format_number(r['value'], 1):>12}"
             f"{format_number(r['country_value'], 1):>12}{format_number(r['kostra_group_value'], 1):>12}"
-            f"{median:>12}  {r['position']}"
-            + (f"  ({r['country_n']} av {r['country_size']} kommuner har tall)" if r["country_n"] is not None
-               and r["country_size"] and r["country_n"] < r["country_size"] else "")
+            f"{median:>12}  {r['position']}{coverage}"
             + (f"  [{r['flag']}]" if r["flag"] else "")
         )
-    lines += ["", "* Median for kommunene som har tall. Landet og KOSTRA-gruppen er SSBs publiserte tall der de "
-              "finnes, ellers beregnet av tellere og nevnere for alle kommuner. Posisjon: mot landet, ellers mot "
-              "medianen når minst halvparten av kommunene har tall."]
+    lines += ["", _("* Median for kommunene som har tall. Landet og KOSTRA-gruppen er SSBs publiserte tall der de "
+                    "finnes, ellers beregnet av tellere og nevnere for alle kommuner. Posisjon: mot landet, ellers mot "
+                    "medianen når minst halvparten av kommunene har tall.")]
     missing = sum(1 for r in rows if r["value"] is None)
     if missing:
-        lines += ["", f"{missing} indikatorer mangler data. Hent dem med «gevinst fetch catalogue"
-                  + (f" --area {result.area}" if result.area else "") + "»."]
+        lines += ["", ngettext("%(n)s indikator mangler data. Hent den med «%(command)s».",
+                               "%(n)s indikatorer mangler data. Hent dem med «%(command)s».", missing) % {
+            "n": missing,
+            "command": "gevinst fetch catalogue" + (f" --area {result.area}" if result.area else "")}]
     return "\n".join(lines)

@@ -5,6 +5,10 @@ Every export states the accounts year, the population date, the index vintage
 workbook has a «Handlingsrom» sheet (numbers as numbers with Norwegian-friendly
 number formats), a «Forutsetninger» sheet (method, dates, notes) and a
 «Kilder» sheet. Text from data goes through :func:`safe_text`.
+
+Sheet names, headers, labels and the text output go through gettext (the msgid is
+the bokmål wording); the CSV columns and the JSON keys are a fixed interface and
+are not translated.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gevinst.core.formatting import format_number
 from gevinst.reports.baseline_export import safe_text
@@ -25,8 +32,9 @@ CSV_COLUMNS = [
     "potential_nok", "note",
 ]
 
-FORMULA = "Behovsjustert = (netto driftsutgifter × 1000) / (folkemengde × sektorindeks); " \
-          "potensial = (behovsjustert − referanse) × folkemengde × sektorindeks"
+#: Lazy: translated where it is used (``str(FORMULA)`` for JSON and openpyxl, which reject the proxy).
+FORMULA = gettext_lazy("Behovsjustert = (netto driftsutgifter × 1000) / (folkemengde × sektorindeks); "
+                       "potensial = (behovsjustert − referanse) × folkemengde × sektorindeks")
 
 
 def flat_rows(result) -> list[dict]:
@@ -56,10 +64,10 @@ def metadata(result) -> dict:
         "region": result.region, "region_name": result.region_name, "accounts_year": result.year,
         "accounts_preliminary": result.preliminary, "structure_year": result.structure_year,
         "population_date": result.population_date, "target_population_date": result.target_date,
-        "index": f"Grønt hefte {result.index_vintage}", "index_vintage": result.index_vintage,
+        "index": _("Grønt hefte %(vintage)s") % {"vintage": result.index_vintage}, "index_vintage": result.index_vintage,
         "index_approximate": result.index_approximate, "reference": result.reference,
         "reference_label": result.reference_label, "kostra_group": result.kostra_group, "peers": result.peers,
-        "formula": FORMULA, "total_potential_nok": result.total_potential, "notes": result.notes,
+        "formula": str(FORMULA), "total_potential_nok": result.total_potential, "notes": result.notes,
         "excluded": [{"functions": list(e.functions), "label": e.label, "reason": e.reason} for e in result.excluded],
         "sources": result.sources,
     }
@@ -86,17 +94,26 @@ def _mill(value) -> str:
     return format_number(None if value is None else value / 1e6, 1)
 
 
+def _approximate(result) -> str:
+    """« (tilnærmede sektorindekser)» where the index vintage's sector values are approximate."""
+    return _(" (tilnærmede sektorindekser)") if result.index_approximate else ""
+
+
 def to_text(result) -> str:
     lines = [
-        f"Handlingsrom per tjeneste: {result.region_name} ({result.region}), regnskapsår {result.year}"
-        + (" (foreløpige tall)" if result.preliminary else ""),
-        f"Referanse: {result.reference_label}",
-        f"Folkemengde per {result.population_date}; målgrupper per {result.target_date}; "
-        f"behovsindeks Grønt hefte {result.index_vintage}" + (" (tilnærmede sektorindekser)" if result.index_approximate else ""),
-        f"Formel: {FORMULA}",
+        _("Handlingsrom per tjeneste: %(name)s (%(code)s), regnskapsår %(year)s%(preliminary)s") % {
+            "name": result.region_name, "code": result.region, "year": result.year,
+            "preliminary": _(" (foreløpige tall)") if result.preliminary else ""},
+        _("Referanse: %(reference)s") % {"reference": result.reference_label},
+        _("Folkemengde per %(population_date)s; målgrupper per %(target_date)s; "
+          "behovsindeks Grønt hefte %(vintage)s%(approximate)s") % {
+            "population_date": result.population_date, "target_date": result.target_date,
+            "vintage": result.index_vintage, "approximate": _approximate(result)},
+        _("Formel: %(formula)s") % {"formula": FORMULA},
         "",
     ]
-    header = f"{'Tjeneste':<34} {'Kr/innb.':>9} {'Indeks':>7} {'Behovsj.':>9} {'Referanse':>10} {'Pot. mill. kr':>13}"
+    header = (f"{_('Tjeneste'):<34} {_('Kr/innb.'):>9} {_('Indeks'):>7} {_('Behovsj.'):>9} {_('Referanse'):>10} "
+              f"{_('Pot. mill. kr'):>13}")
     lines.append(header)
     lines.append("-" * len(header))
     for r in result.rows:
@@ -106,17 +123,18 @@ def to_text(result) -> str:
             f"{_kr(r.reference):>10} {_mill(r.potential):>13}"
         )
     lines.append("-" * len(header))
-    lines.append(f"{'Sum potensial (mill. kr per år)':<74}{_mill(result.total_potential):>13}")
+    lines.append(f"{_('Sum potensial (mill. kr per år)'):<74}{_mill(result.total_potential):>13}")
     lines.append("")
-    lines.append("Positivt potensial = utgifter over referansen (mulig innsparing); negativt = under.")
+    lines.append(_("Positivt potensial = utgifter over referansen (mulig innsparing); negativt = under."))
     for r in result.rows:
         if r.reference is None:
             lines.append(f"- {r.label}: {r.reference_basis}")
     for n in result.notes:
-        lines.append(f"Merk: {n}")
+        lines.append(_("Merk: %(note)s") % {"note": n})
     for e in result.excluded:
-        lines.append(f"Utelatt {e.label} ({'+'.join(e.functions)}): {e.reason}")
-    lines.append("Kilder: " + "; ".join(result.sources))
+        lines.append(_("Utelatt %(label)s (%(functions)s): %(reason)s") % {
+            "label": e.label, "functions": "+".join(e.functions), "reason": e.reason})
+    lines.append(_("Kilder: %(sources)s") % {"sources": "; ".join(result.sources)})
     return "\n".join(lines) + "\n"
 
 
@@ -126,17 +144,18 @@ def to_xlsx(result, path) -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Handlingsrom"
-    ws.append([safe_text(f"Handlingsrom per tjeneste – {result.region_name} ({result.region}), regnskapsår {result.year}")])
+    ws.title = _("Handlingsrom")
+    ws.append([safe_text(_("Handlingsrom per tjeneste – %(name)s (%(code)s), regnskapsår %(year)s") % {
+        "name": result.region_name, "code": result.region, "year": result.year})])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([safe_text(f"Referanse: {result.reference_label}. Folkemengde per {result.population_date}. "
-                         f"Grønt hefte {result.index_vintage}"
-                         + (" (tilnærmede sektorindekser)." if result.index_approximate else "."))])
+    ws.append([safe_text(_("Referanse: %(reference)s. Folkemengde per %(population_date)s. Grønt hefte %(vintage)s") % {
+        "reference": result.reference_label, "population_date": result.population_date,
+        "vintage": result.index_vintage} + _approximate(result) + ".")])
     ws.append([])
-    headers = ["Tjeneste", "KOSTRA-funksjonsgrupper", "Netto driftsutgifter (1000 kr)", "Folkemengde",
-               "Kr per innbygger", "Målgruppe", "Kr per innbygger i målgruppen", "Sektorindeks",
-               "Behovsjustert kr per innbygger", "Referanse kr per innbygger", "Grunnlag for referansen",
-               "Differanse kr per innbygger", "Potensial kr per år", "Merknad"]
+    headers = [_("Tjeneste"), _("KOSTRA-funksjonsgrupper"), _("Netto driftsutgifter (1000 kr)"), _("Folkemengde"),
+               _("Kr per innbygger"), _("Målgruppe"), _("Kr per innbygger i målgruppen"), _("Sektorindeks"),
+               _("Behovsjustert kr per innbygger"), _("Referanse kr per innbygger"), _("Grunnlag for referansen"),
+               _("Differanse kr per innbygger"), _("Potensial kr per år"), _("Merknad")]
     ws.append(headers)
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
@@ -146,36 +165,36 @@ def to_xlsx(result, path) -> None:
         append_row(ws, [safe_text(r.label), "+".join(r.functions), r.net_expenses, r.population, r.per_inhabitant,
                         safe_text(r.target_label), r.per_target, r.index, r.need_adjusted, r.reference,
                         safe_text(r.reference_basis), r.difference, r.potential, safe_text(r.note)], formats)
-    ws.append(["Sum", None, None, None, None, None, None, None, None, None, None, None, result.total_potential])
+    ws.append([_("Sum"), None, None, None, None, None, None, None, None, None, None, None, result.total_potential])
     ws.cell(row=ws.max_row, column=13).number_format = "#,##0"
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     for col, width in zip("ABCDEFGHIJKLMN", (44, 14, 16, 12, 12, 16, 14, 10, 14, 14, 50, 14, 16, 36)):
         ws.column_dimensions[col].width = width
 
-    meta = wb.create_sheet("Forutsetninger")
+    meta = wb.create_sheet(_("Forutsetninger"))
     m = metadata(result)
     for label, value in [
-        ("Kommune", f"{result.region_name} ({result.region})"),
-        ("Regnskapsår", result.year),
-        ("Foreløpige regnskapstall", "ja" if result.preliminary else "nei"),
-        ("Folkemengde (nevner)", result.population_date),
-        ("Målgrupper (aldersgrupper)", result.target_date),
-        ("Behovsindeks", m["index"] + (" – tilnærmede sektorindekser" if result.index_approximate else "")),
-        ("Referanse", result.reference_label),
-        ("KOSTRA-gruppe", result.kostra_group or ""),
-        ("Formel", FORMULA),
-        ("Fortegn", "Positivt = utgifter over referansen (mulig innsparing); negativt = under referansen."),
+        (_("Kommune"), f"{result.region_name} ({result.region})"),
+        (_("Regnskapsår"), result.year),
+        (_("Foreløpige regnskapstall"), _("ja") if result.preliminary else _("nei")),
+        (_("Folkemengde (nevner)"), result.population_date),
+        (_("Målgrupper (aldersgrupper)"), result.target_date),
+        (_("Behovsindeks"), m["index"] + (_(" – tilnærmede sektorindekser") if result.index_approximate else "")),
+        (_("Referanse"), result.reference_label),
+        (_("KOSTRA-gruppe"), result.kostra_group or ""),
+        (_("Formel"), str(FORMULA)),
+        (_("Fortegn"), _("Positivt = utgifter over referansen (mulig innsparing); negativt = under referansen.")),
     ]:
         meta.append([label, safe_text(value)])
     for n in result.notes:
-        meta.append(["Merknad", safe_text(n)])
+        meta.append([_("Merknad"), safe_text(n)])
     for e in result.excluded:
-        meta.append([f"Utelatt: {e.label}", safe_text(e.reason)])
+        meta.append([_("Utelatt: %(label)s") % {"label": e.label}, safe_text(e.reason)])
     meta.column_dimensions["A"].width = 28
     meta.column_dimensions["B"].width = 110
 
-    src = wb.create_sheet("Kilder")
-    src.append(["Kilde"])
+    src = wb.create_sheet(_("Kilder"))
+    src.append([_("Kilde")])
     for s in result.sources:
         src.append([safe_text(s)])
     src.column_dimensions["A"].width = 120

@@ -3,6 +3,11 @@
 Every projected number carries its method and vintage (the ``method`` column /
 ``method_label``); numbers are written as numbers with Norwegian-readable
 number formats in the workbook, text from data through :func:`safe_text`.
+
+Sheet names, headers and the text output go through gettext (the msgid is the
+bokmål wording); the CSV columns, the JSON keys and the metadata keys in the
+«Perspektiv» sheet (the same keys as the JSON) are a fixed interface and are not
+translated.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ def _meta(result) -> dict:
         "accounts_year": result.accounts_year, "accounts_preliminary": result.accounts_preliminary,
         "base_year": result.base_year, "latest_registered": result.latest_registered, "to_years": result.to_years,
         "revenue_growth_pct": result.revenue_growth_pct, "revenue_per_inhabitant": result.revenue_per_inhabitant,
-        "target_pct": result.target_pct, "prices": f"faste {result.accounts_year}-kroner",
+        "target_pct": result.target_pct, "prices": _("faste %(year)s-kroner") % {"year": result.accounts_year},
         "notes": result.notes, "backtest_2016_vintage": result.backtest,
         "plan_benefits": getattr(result, "plan_benefits", []),
     }
@@ -121,7 +126,7 @@ def to_xlsx(result, path) -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Perspektiv"
+    ws.title = _("Perspektiv")
     bold = Font(bold=True)
     for k, v in _meta(result).items():
         if isinstance(v, (list, dict)):
@@ -130,7 +135,7 @@ def to_xlsx(result, path) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
 
-    ys = wb.create_sheet("År")
+    ys = wb.create_sheet(_("År"))
     ys.append(YEAR_COLUMNS)
     for c in ys[1]:
         c.font = bold
@@ -141,9 +146,9 @@ def to_xlsx(result, path) -> None:
         append_row(ys, values, {i: fmt.get(k, "#,##0") for i, (k, v) in enumerate(zip(YEAR_COLUMNS, values), start=1)
                                 if isinstance(v, float)})
 
-    us = wb.create_sheet("Enhetskostnader")
-    us.append(["tjeneste", "aldersgruppe", "andel", "netto driftsutgifter (kr)", "målgruppe", "kr per innbygger i gruppen",
-               "årsverk i dag", "kilde årsverk"])
+    us = wb.create_sheet(_("Enhetskostnader"))
+    us.append([_("tjeneste"), _("aldersgruppe"), _("andel"), _("netto driftsutgifter (kr)"), _("målgruppe"),
+               _("kr per innbygger i gruppen"), _("årsverk i dag"), _("kilde årsverk")])
     for c in us[1]:
         c.font = bold
     for r in result.units.iter_rows(named=True):
@@ -152,15 +157,15 @@ def to_xlsx(result, path) -> None:
                         safe_text(result.arsverk_sources.get(r["service"], ""))],
                    {3: "0.00", 4: "#,##0", 5: "#,##0", 6: "#,##0", 7: "#,##0.0"})
 
-    src = wb.create_sheet("Kilder")
+    src = wb.create_sheet(_("Kilder"))
     for line in (
-        ("SSB 07459: folkemengde 1. januar etter alder (ettårig 2023; aldersgrupper 2005–2026), omregnet til "
-         f"kommunestrukturen {result.structure_year}."),
-        ("SSB KOSTRA 12137/12362 (regnskapsuttrekk, 1000 kr): netto og brutto driftsutgifter per funksjonsgruppe, "
-         "driftsinntekter, netto driftsresultat."),
-        "SSB KOSTRA 12209: årsverk i helse og omsorg per 10 000 innbyggere (der det finnes).",
-        "SSB regional befolkningsframskriving 2016 (kontroll av forrige framskriving).",
-        "Metode: docs/methods-projection.md",
+        _("SSB 07459: folkemengde 1. januar etter alder (ettårig 2023; aldersgrupper 2005–2026), omregnet til "
+          "kommunestrukturen %(year)s.") % {"year": result.structure_year},
+        _("SSB KOSTRA 12137/12362 (regnskapsuttrekk, 1000 kr): netto og brutto driftsutgifter per funksjonsgruppe, "
+          "driftsinntekter, netto driftsresultat."),
+        _("SSB KOSTRA 12209: årsverk i helse og omsorg per 10 000 innbyggere (der det finnes)."),
+        _("SSB regional befolkningsframskriving 2016 (kontroll av forrige framskriving)."),
+        _("Metode: %(document)s") % {"document": "docs/methods-projection.md"},
     ):
         src.append([line])
     wb.save(path)
