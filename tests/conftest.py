@@ -50,6 +50,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.django_db(transaction=True, available_apps=keep), append=False)
+    _refuse_undeclared_database_use(items)
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def _refuse_undeclared_database_use(items) -> None:
+    """A test that reaches the database only through a module-scoped fixture (``django_db_setup`` +
+    ``django_db_blocker``) must still declare it (``django_db`` marker or ``db``/``bundled_db``).
+    pytest-django creates the test database only for the aliases the *selected* tests declare, and
+    runs undeclared tests last, after the transactional ones have flushed the tables. Run alone,
+    such a test would load the bundled data into the configured database (``var/gevinst.sqlite3``,
+    or DATABASE_URL's own database) instead of a test database; so refuse it before anything runs."""
+    undeclared = [
+        item.nodeid for item in items
+        if "django_db_setup" in getattr(item, "fixturenames", ())
+        and not item.get_closest_marker("django_db")
+        and not _DB_FIXTURES & set(item.fixturenames)
+    ]
+    if undeclared:
+        raise pytest.UsageError(
+            "These tests use the database through a fixture but do not declare it; add "
+            "@pytest.mark.django_db (or the db/bundled_db fixture):\n  " + "\n  ".join(undeclared))
 
 
 @pytest.fixture(autouse=True)

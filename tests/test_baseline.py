@@ -57,6 +57,7 @@ def lorenskog_2025(django_db_setup, django_db_blocker):
         return compute_baseline("3222", 2025)
 
 
+@pytest.mark.django_db  # reads the database through the module-scoped lorenskog_2025
 @pytest.mark.parametrize("indicator,own,country", PUBLISHED_2025, ids=[p[0] for p in PUBLISHED_2025])
 def test_lorenskog_2025_pinned_to_published_figures(lorenskog_2025, indicator, own, country):
     row = _row(lorenskog_2025, indicator)

@@ -26,14 +26,18 @@ NBSP = "\u00a0"
 PDFTOPPM = "/usr/bin/pdftoppm"
 PDFTOTEXT = "/usr/bin/pdftotext"
 
+# Every test here reads the database, the A3 ones through the module-scoped ``rendered``: declared,
+# so a test run alone gets a test database and runs before the transactional tests empty it.
+pytestmark = pytest.mark.django_db
+
 
 # ------------------------------------------------------------------ A3: rendered once for the module
 @pytest.fixture(scope="module")
 def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo year, and every kind of A3 written by ``call_command("a3", …)`` in both formats.
 
-    Built once for the module inside a transaction that is rolled back after it; the tests that
-    use the database run in their own savepoint on top (pytest-django's ``db``)."""
+    Built once for the module inside a transaction that is rolled back after it; each test runs in
+    its own savepoint on top (the module's ``django_db`` mark)."""
     from gevinst.accounts.demo import ensure_demo
     from gevinst.cycle.demo import ensure_demo_cycle
 

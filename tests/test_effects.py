@@ -119,6 +119,7 @@ def test_planted_step_recovered(bundled_db):
     assert all(code not in r.comparison_codes for code, _ in r.excluded)
 
 
+@pytest.mark.django_db  # reads the database through the module-scoped share_panel
 def test_no_step_false_rejections_at_nominal_rate(share_panel):
     """100 seeded pseudo-treated regions: the DiD's studentised randomisation test at 5 %
     rejects no more often than the 99 % binomial bound of the nominal rate (11/100)."""
