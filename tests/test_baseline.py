@@ -107,6 +107,15 @@ def test_xlsx_like_the_ks_tool(bundled_db, tmp_path):
     ndr = by_name["Netto driftsresultat i prosent av brutto driftsinntekter"]
     assert ndr[header.index("Verdi 2025")] == 4.0 and ndr[header.index("Landet")] == 2.2
     assert ws.cell(row=5, column=header.index("Verdi 2025") + 1).number_format == "#,##0.0"
+    # each row with the page's decimals: whole kroner, one decimal for percentages
+    formats = {}
+    for r in range(5, ws.max_row + 1):
+        unit = ws.cell(row=r, column=header.index("Enhet") + 1).value or ""
+        formats.setdefault(unit.split()[0] if unit else "", set()).add(
+            (ws.cell(row=r, column=header.index("Verdi 2025") + 1).number_format,
+             ws.cell(row=r, column=header.index("Landet") + 1).number_format))
+    assert formats["kr"] == {("#,##0", "#,##0")}
+    assert formats["prosent"] == {("#,##0.0", "#,##0.0")}
     assert any("16.6" in str(r[0].value) or r[1].value == "16.6" for r in wb["Bærekraftsmål"].iter_rows(min_row=2))
 
 

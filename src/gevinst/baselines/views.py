@@ -30,7 +30,7 @@ from gevinst.accounts.cli import user_organisations
 from gevinst.baselines.service import compute_baseline, default_year
 from gevinst.benchlearning.peers import peer_set_members, peer_sets_for
 from gevinst.catalogue import load_catalogue
-from gevinst.core.formatting import format_number
+from gevinst.core.formatting import decimals_for, format_number
 from gevinst.core.regions import KOMMUNE
 from gevinst.errors import UnknownRegionError, UserError
 from gevinst.regions import charts, maps
@@ -176,16 +176,6 @@ def baseline(region: str, year: int | None, area: str | None, peers: str | None)
 
 def _error(request, message: str, status: int, code: str | None = None):
     return render(request, "baselines/error.html", {"message": message, "code": code}, status=status)
-
-
-def decimals_for(unit: str | None, value: float | None = None) -> int:
-    """Whole numbers for kroner and counts (and anything from 1 000 up), else one decimal."""
-    unit = unit or ""
-    if unit.startswith(("kr", "1000 kr", "antall")):
-        return 0
-    if value is not None and abs(value) >= 1000:
-        return 0
-    return 1
 
 
 def _flag_words(flag: str | None, noise: str | None, ci_low, ci_high, unit: str) -> list[str]:

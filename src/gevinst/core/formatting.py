@@ -75,6 +75,23 @@ def format_number(
     return result
 
 
+def decimals_for(unit: str | None, value: float | None = None) -> int:
+    """How many decimals an indicator's value is shown with: none for kroner and counts (and
+    anything from 1 000 up), else one. The pages and the Excel export use the same rule."""
+    unit = unit or ""
+    if unit.startswith(("kr", "1000 kr", "antall")):
+        return 0
+    if value is not None and abs(value) >= 1000:
+        return 0
+    return 1
+
+
+def excel_number_format(decimals: int) -> str:
+    """The Excel number format for ``decimals`` places with thousands grouping (``#,##0.0``);
+    Norwegian Excel shows it as ``1 234,5``."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
 def format_percent(value: object, decimals: int = 1, **kwargs) -> str:
     """A share (0.123) as a percentage: ``12,3 %`` (with a non-breaking space before %)."""
     if value is None:

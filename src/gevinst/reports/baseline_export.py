@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gevinst.core.baseline import verdict
-from gevinst.core.formatting import format_number
+from gevinst.core.formatting import decimals_for, excel_number_format, format_number
 from gevinst.reports.xlsx import append_row
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: Marks a workbook column formatted with the row's own decimals (:func:`decimals_for`).
+ROW_FORMAT = object()
 
 #: Flat columns of the CSV export (and the rows of the JSON export's ``indicators``).
 CSV_COLUMNS = [
@@ -143,15 +146,16 @@ def to_xlsx(result, path) -> None:
     wb.remove(wb.active)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E79")
+    # ROW_FORMAT: the row's own decimals, as on the page (whole kroner, one decimal for shares).
     columns = [
         (_("Indikator"), "name", None, 42), (_("Enhet"), "unit", None, 14), (_("Bærekraftsmål"), "sdg", None, 14),
-        (_("Verdi %(year)s") % {"year": result.year}, "value", "#,##0.0", 12), (_("Merknad"), "flag", None, 12),
-        (_("Landet"), "country_value", "#,##0.0", 12), (_("Landet uten Oslo"), "country_excl_oslo_value", "#,##0.0", 12),
-        (_("KOSTRA-gruppen"), "kostra_group_value", "#,##0.0", 12),
-        (_("KOSTRA-gruppe, median"), "kostra_median", "#,##0.0", 14), (_("Plass i KOSTRA-gruppen"), "kostra_rank", "0", 10),
-        (_("Fylket, median"), "county_median", "#,##0.0", 12), (_("Kommunene, median"), "country_median", "#,##0.0", 12),
+        (_("Verdi %(year)s") % {"year": result.year}, "value", ROW_FORMAT, 12), (_("Merknad"), "flag", None, 12),
+        (_("Landet"), "country_value", ROW_FORMAT, 12), (_("Landet uten Oslo"), "country_excl_oslo_value", ROW_FORMAT, 12),
+        (_("KOSTRA-gruppen"), "kostra_group_value", ROW_FORMAT, 12),
+        (_("KOSTRA-gruppe, median"), "kostra_median", ROW_FORMAT, 14), (_("Plass i KOSTRA-gruppen"), "kostra_rank", "0", 10),
+        (_("Fylket, median"), "county_median", ROW_FORMAT, 12), (_("Kommunene, median"), "country_median", ROW_FORMAT, 12),
         (_("Posisjon"), "position", None, 12),
-        (_("Utvikling fra"), "trend_first_year", "0", 10), (_("Endring"), "trend_change", "#,##0.0", 10),
+        (_("Utvikling fra"), "trend_first_year", "0", 10), (_("Endring"), "trend_change", ROW_FORMAT, 10),
         (_("Kilde"), "source", None, 36),
     ]
     for area in areas:
@@ -166,10 +170,12 @@ def to_xlsx(result, path) -> None:
             cell = ws.cell(row=4, column=i)
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        formats = {i: fmt for i, (_label, _key, fmt, _width) in enumerate(columns, start=1) if fmt}
         for r in rows:
             if r["area"] != area:
                 continue
+            row_format = excel_number_format(decimals_for(r["unit"], r["value"]))
+            formats = {i: row_format if fmt is ROW_FORMAT else fmt
+                       for i, (_label, _key, fmt, _width) in enumerate(columns, start=1) if fmt}
             append_row(ws, [safe_text(r.get(col[1])) for col in columns], formats)
         for i, (_label, _key, _fmt, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -194,7 +200,8 @@ def to_xlsx(result, path) -> None:
         cell.font, cell.fill = header_font, header_fill
     for r in rows:
         for target in [t.strip() for t in (r["sdg"] or "").split(",") if t.strip()]:
-            append_row(sdg, [int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]], {4: "#,##0.0"})
+            append_row(sdg, [int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]],
+                       {4: excel_number_format(decimals_for(r["unit"], r["value"]))})
     for col, width in zip("ABCD", (14, 10, 50, 12)):
         sdg.column_dimensions[col].width = width
     wb.save(path)
