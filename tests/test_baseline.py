@@ -128,7 +128,8 @@ def test_text_from_data_never_becomes_a_formula(bundled_db, tmp_path):
     to_xlsx(result, out)
     ws = openpyxl.load_workbook(out)["økonomi"]
     cells = [ws.cell(row=r, column=1) for r in range(5, ws.max_row + 1)]
-    assert cells and all(c.data_type == "s" and c.value == "'=1+1" for c in cells)
+    # shown exactly as written, as text with Excel's quote prefix: never a formula, also when edited
+    assert cells and all(c.data_type == "s" and c.value == "=1+1" and c.quotePrefix for c in cells)
 
 
 def test_adopted_baseline_is_frozen_and_rebaselining_needs_a_reason(bundled_db):

@@ -79,19 +79,22 @@ def test_xlsx_register_sheets_formats_and_no_formula_injection(full_plan, tmp_pa
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Tiltak", "Gevinst", "Type (akse)"]
     row = {h: c for h, c in zip(header, ws[2])}
-    assert row["Gevinst"].value == "'@SUM(A1:A9)"  # text never becomes a formula
-    assert row["Bruk av frigjort kapasitet"].value == "'+flere besøk"
+    # text never becomes a formula: shown as written, a text cell with Excel's quote prefix
+    assert row["Gevinst"].value == "@SUM(A1:A9)" and row["Gevinst"].quotePrefix
+    assert row["Bruk av frigjort kapasitet"].value == "+flere besøk" and row["Bruk av frigjort kapasitet"].quotePrefix
+    assert row["Tiltak"].quotePrefix is False
     assert row["Forventet årlig verdi (kr)"].value == 1_800_000
     assert row["Forventet årlig verdi (kr)"].number_format == "#,##0"
     assert row["Nullpunkt – dato"].number_format == "dd.mm.yyyy"
     for sheet in wb:
         for r in sheet.iter_rows():
             for c in r:
-                assert not (isinstance(c.value, str) and c.value[:1] in "=+-@"), (sheet.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value[:1] in "=+-@":
+                    assert c.data_type == "s" and c.quotePrefix, (sheet.title, c.coordinate, c.value)
     m = wb["Målinger"]
     mh = [c.value for c in m[1]]
     rows = [{h: c.value for h, c in zip(mh, r)} for r in m.iter_rows(min_row=2)]
-    assert [r["Kommentar"] for r in rows] == ["'-3 minutter", None]
+    assert [r["Kommentar"] for r in rows] == ["-3 minutter", None]
     assert [r["Automatisk fra data"] for r in rows] == ["nei", "ja"]
 
 

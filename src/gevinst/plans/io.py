@@ -8,7 +8,8 @@ export gives the same document apart from ids and timestamps.
 
 Excel: a register with a benefits sheet («Gevinster») and a measurements sheet
 («Målinger»), numbers as numbers with Norwegian-friendly number formats, every
-text cell through :func:`gevinst.reports.baseline_export.safe_text`.
+text cell through :func:`gevinst.reports.baseline_export.safe_text` and, before saving,
+:func:`gevinst.reports.xlsx.protect_text` (formula-looking text as a quote-prefixed text cell).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from gevinst.accounts.models import Membership, Organisation
 from gevinst.errors import DataFormatError, UserError
 from gevinst.reports.baseline_export import safe_text
-from gevinst.reports.xlsx import append_row
+from gevinst.reports.xlsx import append_row, protect_text
 
 from . import audit
 from .models import Benefit, DecisionPoint, Initiative, MapEdge, MapNode, Measurement
@@ -314,4 +315,5 @@ def to_xlsx(organisation: Organisation, path_or_file) -> None:
         for i, (_k, label, _f) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(label) + 4))
         ws.freeze_panes = "A2"
+    protect_text(wb)
     wb.save(path_or_file)

@@ -4,7 +4,7 @@ Workbook: one sheet per area (indicator, source, SDG, value, peers, trend), a
 sources sheet («Kilder») and an SDG sheet («Bærekraftsmål»). Numbers are
 written as numbers with number formats, so Norwegian Excel shows ``1 234,5``;
 text from data never becomes a formula (cells beginning with ``=``, ``+``,
-``-`` or ``@`` get a leading apostrophe-equivalent: a quote prefix).
+``-`` or ``@`` are text cells with a quote prefix; in CSV they get a leading ``'``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from gevinst.core.baseline import verdict
 from gevinst.core.formatting import decimals_for, excel_number_format, format_number
-from gevinst.reports.xlsx import append_row
+from gevinst.reports.xlsx import append_row, protect_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -204,6 +204,7 @@ def to_xlsx(result, path) -> None:
                        {4: excel_number_format(decimals_for(r["unit"], r["value"]))})
     for col, width in zip("ABCD", (14, 10, 50, 12)):
         sdg.column_dimensions[col].width = width
+    protect_text(wb)
     wb.save(path)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from gevinst.core.formatting import format_number
 from gevinst.reports.baseline_export import safe_text
-from gevinst.reports.xlsx import append_row
+from gevinst.reports.xlsx import append_row, protect_text
 
 CSV_COLUMNS = [
     "region", "region_name", "year", "key_figure", "name", "unit", "value", "basis", "basis_text",
@@ -155,4 +155,5 @@ def to_xlsx(result, path) -> None:
         ws4.append([safe_text(s)])
     for n in result.notes:
         ws4.append([safe_text(n)])
+    protect_text(wb)
     wb.save(path)

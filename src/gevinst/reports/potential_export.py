@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from gevinst.core.formatting import format_number
 from gevinst.reports.baseline_export import safe_text
-from gevinst.reports.xlsx import append_row
+from gevinst.reports.xlsx import append_row, protect_text
 
 CSV_COLUMNS = [
     "region", "region_name", "year", "service", "label", "functions", "need_sectors", "adjusted",
@@ -198,4 +198,5 @@ def to_xlsx(result, path) -> None:
     for s in result.sources:
         src.append([safe_text(s)])
     src.column_dimensions["A"].width = 120
+    protect_text(wb)
     wb.save(path)

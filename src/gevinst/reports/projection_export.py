@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from gevinst.core.formatting import format_number
 from gevinst.core.projection import SERVICES
 from gevinst.reports.baseline_export import safe_text
-from gevinst.reports.xlsx import append_row
+from gevinst.reports.xlsx import append_row, protect_text
 
 SERVICE_NAMES = {s.key: s.name for s in SERVICES}
 
@@ -168,4 +168,5 @@ def to_xlsx(result, path) -> None:
         _("Metode: %(document)s") % {"document": "docs/methods-projection.md"},
     ):
         src.append([line])
+    protect_text(wb)
     wb.save(path)
