@@ -7,9 +7,8 @@ database ``id`` for reference, but links inside the file use local keys
 export gives the same document apart from ids and timestamps.
 
 Excel: a register with a benefits sheet («Gevinster») and a measurements sheet
-(«Målinger»), numbers as numbers with Norwegian-friendly number formats, every
-text cell through :func:`gevinst.reports.baseline_export.safe_text` and, before saving,
-:func:`gevinst.reports.xlsx.protect_text` (formula-looking text as a quote-prefixed text cell).
+(«Målinger»), numbers as numbers with Norwegian-friendly number formats; before saving,
+:func:`gevinst.reports.xlsx.protect_text` makes formula-looking text a quote-prefixed text cell.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from gevinst.accounts.models import Membership, Organisation
 from gevinst.errors import DataFormatError, UserError
-from gevinst.reports.baseline_export import safe_text
 from gevinst.reports.xlsx import append_row, protect_text
 
 from . import audit
@@ -306,12 +304,12 @@ def to_xlsx(organisation: Organisation, path_or_file) -> None:
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = title
-        ws.append([safe_text(label) for _k, label, _f in cols])
+        ws.append([label for _k, label, _f in cols])
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
         formats = {i: NUMBER_FORMATS[fmt] for i, (_k, _label, fmt) in enumerate(cols, start=1) if fmt}
         for r in rows:
-            append_row(ws, [safe_text(r[k]) if fmt is None else r[k] for k, _label, fmt in cols], formats)
+            append_row(ws, [r[k] for k, _label, _fmt in cols], formats)
         for i, (_k, label, _f) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(label) + 4))
         ws.freeze_panes = "A2"

@@ -160,10 +160,10 @@ def to_xlsx(result, path) -> None:
     ]
     for area in areas:
         ws = wb.create_sheet(title=safe_sheet_title(area or _("uten område")))
-        ws.append([safe_text(_("%(code)s %(name)s – nullpunktsmåling %(year)s – %(area)s") % {
-            "code": result.region, "name": result.region_name, "year": result.year, "area": area})])
+        ws.append([_("%(code)s %(name)s – nullpunktsmåling %(year)s – %(area)s") % {
+            "code": result.region, "name": result.region_name, "year": result.year, "area": area}])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([safe_text(_structure_line(result))])
+        ws.append([_structure_line(result)])
         ws.append([])
         ws.append([c[0] for c in columns])
         for i in range(1, len(columns) + 1):
@@ -176,7 +176,7 @@ def to_xlsx(result, path) -> None:
             row_format = excel_number_format(decimals_for(r["unit"], r["value"]))
             formats = {i: row_format if fmt is ROW_FORMAT else fmt
                        for i, (_label, _key, fmt, _width) in enumerate(columns, start=1) if fmt}
-            append_row(ws, [safe_text(r.get(col[1])) for col in columns], formats)
+            append_row(ws, [r.get(col[1]) for col in columns], formats)
         for i, (_label, _key, _fmt, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "B5"
@@ -187,11 +187,10 @@ def to_xlsx(result, path) -> None:
     meta = {r["id"]: r for r in result.indicators.iter_rows(named=True)}
     for r in rows:
         m = meta.get(r["indicator"], {})
-        src.append([safe_text(r["name"]), safe_text(r["source"]), safe_text(m.get("rationale")),
-                    safe_text(m.get("weaknesses")), safe_text(m.get("result_type"))])
+        src.append([r["name"], r["source"], m.get("rationale"), m.get("weaknesses"), m.get("result_type")])
     src.append([])
-    src.append([safe_text(_("Tallene er fra Statistisk sentralbyrå (SSB) og KDD der ikke annet er oppgitt. "
-                            "Lisens: NLOD 2.0 / CC BY 4.0."))])
+    src.append([_("Tallene er fra Statistisk sentralbyrå (SSB) og KDD der ikke annet er oppgitt. "
+                  "Lisens: NLOD 2.0 / CC BY 4.0.")])
     for col, width in zip("ABCDE", (42, 36, 60, 60, 14)):
         src.column_dimensions[col].width = width
     sdg = wb.create_sheet(_("Bærekraftsmål"))
@@ -200,7 +199,7 @@ def to_xlsx(result, path) -> None:
         cell.font, cell.fill = header_font, header_fill
     for r in rows:
         for target in [t.strip() for t in (r["sdg"] or "").split(",") if t.strip()]:
-            append_row(sdg, [int(target.split(".")[0]), target, safe_text(r["name"]), r["value"]],
+            append_row(sdg, [int(target.split(".")[0]), target, r["name"], r["value"]],
                        {4: excel_number_format(decimals_for(r["unit"], r["value"]))})
     for col, width in zip("ABCD", (14, 10, 50, 12)):
         sdg.column_dimensions[col].width = width

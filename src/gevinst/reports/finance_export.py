@@ -4,7 +4,8 @@ Every format carries the same rows (:meth:`FinanceResult.rows`): one per key fig
 year with its value, whether it is SSB's published figure or computed (and from what),
 the norm and the region's own target. The workbook adds sheets for ROBEK warning
 signs, real growth with the deflator, and the sources. Numbers are written as numbers
-with number formats; text from data goes through :func:`safe_text`.
+with number formats; in the workbook formula-looking text is protected by :func:`gevinst.reports.xlsx.protect_text`,
+in CSV by :func:`safe_text`.
 """
 
 from __future__ import annotations
@@ -123,23 +124,23 @@ def to_xlsx(result, path) -> None:
     ws.title = _("Nøkkeltall")
     heads = [_("År"), _("Nøkkeltall"), _("Enhet"), _("Verdi"), _("Grunnlag"), _("SSB publisert"), _("Beregnet"),
              _("Norm"), _("Eget mål"), _("Mål nådd"), _("Merknad")]
-    ws.append([safe_text(f"{result.region} {result.name}")])
+    ws.append([f"{result.region} {result.name}"])
     ws.append(heads)
     for c in ws[2]:
         c.font = Font(bold=True)
     for r in result.rows():
         fmt = "#,##0" if _decimals(r) == 0 else "#,##0.0"
-        append_row(ws, [r["year"], safe_text(r["name"]), safe_text(r["unit"]), r["value"], safe_text(r["basis_text"]),
+        append_row(ws, [r["year"], r["name"], r["unit"], r["value"], r["basis_text"],
                         r["published"], r["computed"],
                         (f"{r['norm_operator']} {r['norm']}" if r["norm"] is not None else None),
                         (f"{r['target_operator']} {r['target']}" if r["target"] is not None else None),
                         (None if r["target_met"] is None else (_("ja") if r["target_met"] else _("nei"))),
-                        safe_text(r["missing_reason"])], {4: fmt, 6: fmt, 7: "#,##0.00"})
+                        r["missing_reason"]], {4: fmt, 6: fmt, 7: "#,##0.00"})
 
     ws2 = wb.create_sheet(_("ROBEK"))
     ws2.append([_("Varsel"), _("Forklaring"), _("Hjemmel")])
     for w in result.warnings:
-        ws2.append([safe_text(w["title"]), safe_text(w["text"]), safe_text(w["ground"])])
+        ws2.append([w["title"], w["text"], w["ground"]])
     ws2.append([_("Budsjett/økonomiplan med merforbruk"), _("Står ikke i dataene; må vurderes manuelt."), "a, b"])
 
     ws3 = wb.create_sheet(_("Realvekst"))
@@ -152,8 +153,8 @@ def to_xlsx(result, path) -> None:
 
     ws4 = wb.create_sheet(_("Kilder"))
     for s in sources(result):
-        ws4.append([safe_text(s)])
+        ws4.append([s])
     for n in result.notes:
-        ws4.append([safe_text(n)])
+        ws4.append([n])
     protect_text(wb)
     wb.save(path)

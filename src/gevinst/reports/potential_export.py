@@ -4,7 +4,8 @@ Every export states the accounts year, the population date, the index vintage
 (and whether its sector values are approximate) and the reference used. The
 workbook has a «Handlingsrom» sheet (numbers as numbers with Norwegian-friendly
 number formats), a «Forutsetninger» sheet (method, dates, notes) and a
-«Kilder» sheet. Text from data goes through :func:`safe_text`.
+«Kilder» sheet. In the workbook formula-looking text is protected by :func:`gevinst.reports.xlsx.protect_text`,
+in CSV by :func:`safe_text`.
 
 Sheet names, headers, labels and the text output go through gettext (the msgid is
 the bokmål wording); the CSV columns and the JSON keys are a fixed interface and
@@ -145,12 +146,12 @@ def to_xlsx(result, path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Handlingsrom")
-    ws.append([safe_text(_("Handlingsrom per tjeneste – %(name)s (%(code)s), regnskapsår %(year)s") % {
-        "name": result.region_name, "code": result.region, "year": result.year})])
+    ws.append([_("Handlingsrom per tjeneste – %(name)s (%(code)s), regnskapsår %(year)s") % {
+        "name": result.region_name, "code": result.region, "year": result.year}])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([safe_text(_("Referanse: %(reference)s. Folkemengde per %(population_date)s. Grønt hefte %(vintage)s") % {
+    ws.append([_("Referanse: %(reference)s. Folkemengde per %(population_date)s. Grønt hefte %(vintage)s") % {
         "reference": result.reference_label, "population_date": result.population_date,
-        "vintage": result.index_vintage} + _approximate(result) + ".")])
+        "vintage": result.index_vintage} + _approximate(result) + "."])
     ws.append([])
     headers = [_("Tjeneste"), _("KOSTRA-funksjonsgrupper"), _("Netto driftsutgifter (1000 kr)"), _("Folkemengde"),
                _("Kr per innbygger"), _("Målgruppe"), _("Kr per innbygger i målgruppen"), _("Sektorindeks"),
@@ -162,9 +163,9 @@ def to_xlsx(result, path) -> None:
     formats = {3: "#,##0", 4: "#,##0", 5: "#,##0", 7: "#,##0", 8: "0.0000", 9: "#,##0", 10: "#,##0",
                12: "#,##0", 13: "#,##0"}
     for r in result.rows:
-        append_row(ws, [safe_text(r.label), "+".join(r.functions), r.net_expenses, r.population, r.per_inhabitant,
-                        safe_text(r.target_label), r.per_target, r.index, r.need_adjusted, r.reference,
-                        safe_text(r.reference_basis), r.difference, r.potential, safe_text(r.note)], formats)
+        append_row(ws, [r.label, "+".join(r.functions), r.net_expenses, r.population, r.per_inhabitant,
+                        r.target_label, r.per_target, r.index, r.need_adjusted, r.reference,
+                        r.reference_basis, r.difference, r.potential, r.note], formats)
     ws.append([_("Sum"), None, None, None, None, None, None, None, None, None, None, None, result.total_potential])
     ws.cell(row=ws.max_row, column=13).number_format = "#,##0"
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
@@ -185,18 +186,18 @@ def to_xlsx(result, path) -> None:
         (_("Formel"), str(FORMULA)),
         (_("Fortegn"), _("Positivt = utgifter over referansen (mulig innsparing); negativt = under referansen.")),
     ]:
-        meta.append([label, safe_text(value)])
+        meta.append([label, value])
     for n in result.notes:
-        meta.append([_("Merknad"), safe_text(n)])
+        meta.append([_("Merknad"), n])
     for e in result.excluded:
-        meta.append([_("Utelatt: %(label)s") % {"label": e.label}, safe_text(e.reason)])
+        meta.append([_("Utelatt: %(label)s") % {"label": e.label}, e.reason])
     meta.column_dimensions["A"].width = 28
     meta.column_dimensions["B"].width = 110
 
     src = wb.create_sheet(_("Kilder"))
     src.append([_("Kilde")])
     for s in result.sources:
-        src.append([safe_text(s)])
+        src.append([s])
     src.column_dimensions["A"].width = 120
     protect_text(wb)
     wb.save(path)

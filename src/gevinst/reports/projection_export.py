@@ -2,7 +2,8 @@
 
 Every projected number carries its method and vintage (the ``method`` column /
 ``method_label``); numbers are written as numbers with Norwegian-readable
-number formats in the workbook, text from data through :func:`safe_text`.
+number formats in the workbook; there formula-looking text is protected by :func:`gevinst.reports.xlsx.protect_text`,
+in CSV by :func:`safe_text`.
 
 Sheet names, headers and the text output go through gettext (the msgid is the
 bokmål wording); the CSV columns, the JSON keys and the metadata keys in the
@@ -131,7 +132,7 @@ def to_xlsx(result, path) -> None:
     for k, v in _meta(result).items():
         if isinstance(v, (list, dict)):
             v = json.dumps(v, ensure_ascii=False, default=str)
-        ws.append([k, safe_text(v)])
+        ws.append([k, v])
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
 
@@ -142,7 +143,7 @@ def to_xlsx(result, path) -> None:
     fmt = {"population": "#,##0", "age_20_66": "#,##0", "age_67p": "#,##0", "age_80p": "#,##0", "arsverk": "#,##0.0",
            "arsverk_per_1000_20_66": "#,##0.0", "net_result_pct": "#,##0.0"}
     for row in year_rows(result):
-        values = [safe_text(row.get(k)) if isinstance(row.get(k), str) else row.get(k) for k in YEAR_COLUMNS]
+        values = [row.get(k) for k in YEAR_COLUMNS]
         append_row(ys, values, {i: fmt.get(k, "#,##0") for i, (k, v) in enumerate(zip(YEAR_COLUMNS, values), start=1)
                                 if isinstance(v, float)})
 
@@ -154,7 +155,7 @@ def to_xlsx(result, path) -> None:
     for r in result.units.iter_rows(named=True):
         append_row(us, [SERVICE_NAMES.get(r["service"], r["service"]), r["group"], r["share"], r["net_expenses_nok"],
                         r["target_pop"], r["unit_cost"], result.arsverk_base.get(r["service"]),
-                        safe_text(result.arsverk_sources.get(r["service"], ""))],
+                        result.arsverk_sources.get(r["service"], "")],
                    {3: "0.00", 4: "#,##0", 5: "#,##0", 6: "#,##0", 7: "#,##0.0"})
 
     src = wb.create_sheet(_("Kilder"))

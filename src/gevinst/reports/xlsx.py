@@ -34,20 +34,18 @@ def append_row(ws, values: Sequence[Any], formats: Mapping[int, str] | None = No
 def protect_text(wb) -> None:
     """Text that a spreadsheet would evaluate becomes a text cell with Excel's quote prefix.
 
-    The exporters pass text from data through :func:`~gevinst.reports.baseline_export.safe_text`,
-    which puts ``'`` before anything starting with ``=``, ``+``, ``-``, ``@``, tab or CR (right for
-    CSV). In a workbook that ``'`` would show; here it becomes the cell's *quote prefix* instead
-    — how Excel itself stores a typed leading apostrophe: the cell is text, shows exactly what
-    was written («- færre reiser», «=SUM(A1)») and is never run as a formula, also not when
-    someone edits it. Call just before saving.
+    The one guard of every workbook the exporters write (call it just before saving): text
+    from data that starts with ``=``, ``+``, ``-``, ``@``, tab or CR («- færre reiser»,
+    «=SUM(A1)») is stored as text with the quote prefix — how Excel itself stores a typed leading
+    apostrophe — so it shows exactly as written and is never run as a formula, also not when
+    someone edits the cell. (CSV has no cell types: there
+    :func:`~gevinst.reports.baseline_export.safe_text` puts a ``'`` in front instead.)
     """
     from gevinst.reports.baseline_export import FORMULA_PREFIXES
 
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                value = cell.value
-                if isinstance(value, str) and value[:1] == "'" and value[1:].startswith(FORMULA_PREFIXES):
-                    cell.value = value[1:]
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
                     cell.data_type = "s"  # openpyxl takes a str starting with = for a formula
                     cell.quotePrefix = True
