@@ -107,7 +107,7 @@ def indicator_years(level: str = KOMMUNE, data_sig: tuple | None = None) -> dict
         years_of.setdefault(code, set()).add(year)
     out: dict[str, frozenset[int]] = {}
     for ind in catalogue.indicators:
-        parts = list(ind.numerator or []) + list(ind.denominator or []) + ([ind.variable] if ind.variable else [])
+        parts = ind.variables
         if ind.level in (wanted, "begge") and parts and all(c in years_of for c in parts):
             out[ind.id] = frozenset(set.intersection(*(years_of[c] for c in parts)))
     with _years_lock:
@@ -250,7 +250,7 @@ def indicator_values(indicators, structure_year: int, years: list[int], level: s
     available = set(Observation.objects.values_list("variable_id", flat=True).distinct())
     memo: dict[str, pl.DataFrame] = {}
     for ind in indicators:
-        codes = list(ind.numerator or []) + list(ind.denominator or []) + ([ind.variable] if ind.variable else [])
+        codes = ind.variables
         if not codes or not all(c in available for c in codes):
             continue
         for c in codes:
@@ -304,7 +304,7 @@ def aggregate_values(indicators, structure_year: int, years: list[int], codes: l
     memo: dict[str, pl.DataFrame] = {}
     for ind in indicators:
         if ind.numerator:
-            parts = list(ind.numerator) + list(ind.denominator)
+            parts = ind.variables
             if not all(c in available for c in parts):
                 continue
             def summed(var_codes):

@@ -221,7 +221,7 @@ def areas_with_data(region: str, year: int, level: str) -> list[str]:
     )
 
     def has_data(ind) -> bool:
-        needed = list(ind.numerator) + list(ind.denominator) if ind.is_ratio else [ind.variable]
+        needed = ind.variables
         return bool(needed) and all(v in present for v in needed)
 
     return [
@@ -295,8 +295,9 @@ def _resolve_region(request, code: str):
 def _rows(result) -> tuple[list[dict], dict[str, dict]]:
     """Table rows (flat export rows with display texts) and the catalogue entry per indicator."""
     rows = []
+    cat = load_catalogue()
     for r in baseline_export.flat_rows(result):
-        ind = load_catalogue().find(r["indicator"])
+        ind = cat.find(r["indicator"])
         dec = decimals_for(r["unit"], r["value"])
         name = r["name"] or r["indicator"]
         trend = [charts.LinePoint(p["year"], p["value"]) for p in r["trend"] if p["value"] is not None]
@@ -358,8 +359,9 @@ def _area_sections(result, rows: list[dict]) -> list[dict]:
 def _sources_text(indicator_ids: list[str]) -> list[str]:
     """«Statistisk sentralbyrå, tabell 12134 og 12137» per publisher, for a table's source line."""
     tables: dict[str, list[str]] = {}
+    cat = load_catalogue()
     for i in indicator_ids:
-        ind = load_catalogue().find(i)
+        ind = cat.find(i)
         if ind is None:
             continue
         ts = tables.setdefault(ind.source.publisher, [])
@@ -632,7 +634,7 @@ def indicator(request, code: str, indicator_id: str):
     if err:
         return err
     cat = load_catalogue()
-    ind = load_catalogue().find(indicator_id)
+    ind = cat.find(indicator_id)
     if ind is None:
         return _error(
             request,

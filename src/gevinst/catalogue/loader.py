@@ -120,6 +120,11 @@ class Indicator:
     small_denominator: int | None = None
 
     @property
+    def variables(self) -> list[str]:
+        """The stored variables the value is computed from: numerator and denominator, or the variable."""
+        return list(self.numerator) + list(self.denominator) + ([self.variable] if self.variable else [])
+
+    @property
     def is_ratio(self) -> bool:
         """True if the value is rebuilt from numerator and denominator variables."""
         return bool(self.numerator)
